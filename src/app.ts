@@ -1,0 +1,92 @@
+import formBody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import { Authenticator } from './auth/authenticate.js';
+import { loadMasterKey } from './auth/master-key.js';
+import { SecretBox, tokenSigningKey } from './auth/secrets.js';
+import { TokenIssuer } from './auth/tokens.js';
+import type { Config } from './config/schema.js';
+import { CorpusService } from './domain/corpora/corpora.js';
+import { ApiKeyService } from './domain/identity/api-keys.js';
+import { AppClientService } from './domain/identity/app-clients.js';
+import { ensureOwner, type FirstStart } from './domain/identity/bootstrap.js';
+import { UserService } from './domain/identity/users.js';
+import type { OperationId } from './http/operations.js';
+import { registerAuth } from './http/plugins/auth.js';
+import { registerErrorHandling } from './http/plugins/error-handler.js';
+import { generateRequestId, registerRequestId } from './http/plugins/request-id.js';
+import { apiKeyRoutes } from './http/routes/api-keys.js';
+import { appClientRoutes } from './http/routes/app-clients.js';
+import { corpusRoutes } from './http/routes/corpora.js';
+import { notBuiltRoutes } from './http/routes/not-built.js';
+import { oauthRoutes } from './http/routes/oauth.js';
+import { userRoutes } from './http/routes/users.js';
+import type { App, Services } from './http/types.js';
+import { validatorCompiler } from './http/validation.js';
+import type { Storage } from './storage/types.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  storage: Storage;
+  /** Benchmarks only: serve without authentication and policy hooks to measure what they cost. */
+  unsafeDisableAuth?: boolean;
+}
+
+export type QuarryApp = App & { services: Services; firstStart: () => Promise<FirstStart | null> };
+
+/**
+ * The composition root: builds every service from config and storage, and the HTTP app around
+ * them. Nothing reads configuration at import time; tests build their own apps with their own config.
+ * The storage is closed when the app closes.
+ */
+export async function buildApp({ config, storage, unsafeDisableAuth }: AppDeps): Promise<QuarryApp> {
+  const masterKey = loadMasterKey(config.data_dir, config.auth.master_key);
+  const secrets = config.auth.store_secrets ? new SecretBox(masterKey) : null;
+  const tokens = new TokenIssuer(tokenSigningKey(masterKey), config.auth.token_ttl_seconds);
+  const deps = { storage, secrets, tokens };
+  const services: Services = {
+    apiKeys: new ApiKeyService(deps),
+    users: new UserService(storage),
+    appClients: new AppClientService(deps),
+    corpora: new CorpusService(storage),
+  };
+
+  const app = Fastify({
+    logger: {
+      level: config.log_level,
+      // Defence in depth: the default serializers do not log headers or bodies, and secrets live there.
+      redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.body'],
+    },
+    genReqId: generateRequestId,
+    bodyLimit: config.body_limit_bytes,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  registerRequestId(app);
+  registerErrorHandling(app);
+  registerAuth(app, { authenticator: new Authenticator(storage, tokens), storage, disabled: unsafeDisableAuth });
+  await app.register(formBody, { bodyLimit: 64 * 1024 });
+
+  const built = new Set<OperationId>();
+  app.addHook('onRoute', (route) => {
+    const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
+    if (id) built.add(id);
+  });
+  for (const routes of [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes]) routes(app, services);
+  notBuiltRoutes(app, built);
+
+  app.get('/healthz', async () => {
+    await storage.ping();
+    return { status: 'ok' };
+  });
+
+  app.addHook('onClose', async () => storage.close());
+
+  const quarry = app as QuarryApp;
+  quarry.decorate('services', services);
+  quarry.decorate('firstStart', () =>
+    ensureOwner(config, services.users, services.apiKeys, () => storage.users.count()),
+  );
+  return quarry;
+}

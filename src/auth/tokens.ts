@@ -1,0 +1,38 @@
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+
+const ISSUER = 'quarry';
+const AUDIENCE = 'quarry-api';
+
+export type TokenCheck = { ok: true; appClientId: string } | { ok: false; reason: 'expired' | 'invalid' };
+
+/** OAuth 2.0 access tokens for app clients: HS256 JWTs whose subject is the app client's id. */
+export class TokenIssuer {
+  constructor(
+    private readonly key: Uint8Array,
+    readonly ttlSeconds: number,
+  ) {}
+
+  async issue(appClientId: string): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject(appClientId)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** Checks signature, issuer, audience and expiry; the caller checks that the client still exists. */
+  async verify(token: string): Promise<TokenCheck> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string') return { ok: false, reason: 'invalid' };
+      return { ok: true, appClientId: payload.sub };
+    } catch (err) {
+      return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Every setting Quarry reads, with its default. The loader (./load.ts) merges
+ * defaults < config file < environment < command-line flags, validates once against this
+ * schema and freezes the result; nothing else in the code reads process.env.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+    port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+    /** Where the SQLite database and the master key live. */
+    data_dir: Type.String({ default: './data', minLength: 1 }),
+    log_level: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    /** Largest request body accepted, in bytes (Vectara accepts documents up to 10 MB). */
+    body_limit_bytes: Type.Integer({ default: 10 * 1024 * 1024, minimum: 1024 }),
+    auth: Type.Object(
+      {
+        /** Lifetime of OAuth access tokens issued to app clients. */
+        token_ttl_seconds: Type.Integer({ default: 1800, minimum: 10 }),
+        /**
+         * Keep API key and app client secrets encrypted under the master key so they can be read
+         * back (Vectara returns `secret_key` on reads). false makes secrets show-once.
+         */
+        store_secrets: Type.Boolean({ default: true }),
+        /** Base64 of 32 bytes. When unset, the key is kept in `<data_dir>/master.key` (mode 0600). */
+        master_key: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { default: {} },
+    ),
+    owner: Type.Object(
+      {
+        username: Type.String({ default: 'owner', minLength: 1 }),
+        email: Type.String({ default: 'owner@localhost', minLength: 3 }),
+      },
+      { default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;

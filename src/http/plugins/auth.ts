@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Authenticator } from '../../auth/authenticate.js';
+import { authorize, type NamedCorpus } from '../../auth/authorize.js';
+import { readCredential } from '../../auth/credentials.js';
+import { POLICY, type OperationPolicy } from '../../auth/policy.js';
+import type { Principal } from '../../auth/principal.js';
+import { forbidden } from '../../domain/errors.js';
+import type { Storage } from '../../storage/types.js';
+import type { OperationId } from '../operations.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operationId?: OperationId;
+  }
+  interface FastifyRequest {
+    /** Set by the authenticate hook on every non-public operation. */
+    principal: Principal | null;
+  }
+}
+
+export interface AuthOptions {
+  authenticator: Authenticator;
+  storage: Storage;
+  /** Benchmarks only: serve without the authentication and policy hooks, to measure their cost. */
+  disabled?: boolean;
+}
+
+function policyOf(request: FastifyRequest): OperationPolicy | undefined {
+  const id = request.routeOptions.config.operationId;
+  return id ? POLICY[id] : undefined;
+}
+
+async function resolve(storage: Storage, keys: string[]): Promise<NamedCorpus[]> {
+  const unique = [...new Set(keys)];
+  const found = await storage.corpora.getManyByKey(unique);
+  const ids = new Map(found.map((c) => [c.key, c.id]));
+  return unique.map((key) => ({ key, id: ids.get(key) }));
+}
+
+function corporaBeforeBody(request: FastifyRequest, policy: OperationPolicy): string[] {
+  const source = policy.corpus;
+  if (source?.in === 'path') {
+    const key = (request.params as Record<string, string | undefined>).corpus_key;
+    return key ? [key] : [];
+  }
+  if (source?.in === 'query') {
+    const key = (request.query as Record<string, unknown>).corpus_key;
+    return typeof key === 'string' && key ? [key] : [];
+  }
+  return [];
+}
+
+/**
+ * Authentication and authorization, in one place for every operation:
+ *  - at registration, a route without an entry in the permission table stops the app from starting;
+ *  - onRequest (before the body is read): the credential is authenticated (401) and checked against
+ *    the operation's key type, roles and the corpora named in the path or query (403);
+ *  - preValidation: corpora named in the body are checked the same way.
+ * So an unauthenticated or forbidden caller learns nothing from 400, 404 or 501 answers.
+ */
+export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
+    if (route.url.startsWith('/v2') || route.url.startsWith('/oauth')) {
+      if (!id || !POLICY[id]) throw new Error(`route ${route.method} ${route.url} has no entry in the permission table`);
+    }
+  });
+
+  if (opts.disabled) return;
+
+  app.addHook('onRequest', async (request) => {
+    const policy = policyOf(request);
+    if (!policy || policy.public) return;
+    const principal = await opts.authenticator.authenticate(readCredential(request.headers));
+    request.principal = principal;
+    const named = corporaBeforeBody(request, policy);
+    const denied = authorize(principal, policy, named.length ? await resolve(opts.storage, named) : []);
+    if (denied) throw forbidden(denied);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const policy = policyOf(request);
+    if (!policy || policy.public || policy.corpus?.in !== 'body' || !request.principal) return;
+    const named = policy.corpus.select(request.body);
+    if (named.length === 0) return;
+    const denied = authorize(request.principal, policy, await resolve(opts.storage, named));
+    if (denied) throw forbidden(denied);
+  });
+}
+
+/** The principal of a request that passed the hooks; route handlers of non-public operations use it. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('no principal on an authenticated route');
+  return request.principal;
+}

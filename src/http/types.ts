@@ -1,0 +1,28 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ApiKeyService } from '../domain/identity/api-keys.js';
+import type { AppClientService } from '../domain/identity/app-clients.js';
+import type { UserService } from '../domain/identity/users.js';
+import type { CorpusService } from '../domain/corpora/corpora.js';
+import { operation, type OperationId } from './operations.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** The domain services route handlers call; built once by the composition root. */
+export interface Services {
+  apiKeys: ApiKeyService;
+  users: UserService;
+  appClients: AppClientService;
+  corpora: CorpusService;
+}
+
+/** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */
+export function op(id: OperationId) {
+  return { ...operation(id), config: { operationId: id } };
+}

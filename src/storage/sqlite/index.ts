@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Storage } from '../types.js';
+import { SqliteApiKeys } from './api-keys.js';
+import { SqliteAppClients } from './app-clients.js';
+import { SqliteCorpora } from './corpora.js';
+import { openDatabase } from './database.js';
+import { SqliteUsers } from './users.js';
+
+/** The embedded default: one SQLite file in WAL mode, used by one Quarry process. */
+export function createSqliteStorage(path: string): Storage {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = openDatabase(path);
+  return {
+    kind: 'sqlite',
+    capabilities: { sharedAcrossNodes: false },
+    users: new SqliteUsers(db),
+    apiKeys: new SqliteApiKeys(db),
+    appClients: new SqliteAppClients(db),
+    corpora: new SqliteCorpora(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

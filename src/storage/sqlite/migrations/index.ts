@@ -1,0 +1,14 @@
+/**
+ * Numbered migrations, applied in order inside one transaction each; the database's
+ * `user_version` records the last one applied. Never edit a released migration: add the next one.
+ * Kept as TypeScript so the same files work from source and from the compiled build.
+ */
+import { m001Identity } from './001-identity.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001Identity];

@@ -1,0 +1,199 @@
+/**
+ * Storage interfaces. Domain services depend on these only; adapters (sqlite/, later postgres/)
+ * implement them, and test/contract/ runs one suite against every adapter.
+ *
+ * Contract for every repository method: it is atomic on its own (all or nothing), and returns
+ * plain records (no live rows). Times are ISO-8601 strings in UTC.
+ */
+
+export type ApiRole =
+  | 'owner'
+  | 'administrator'
+  | 'billing_administrator'
+  | 'corpus_administrator'
+  | 'corpus_developer'
+  | 'agent_administrator'
+  | 'agent_viewer'
+  | 'agent_developer';
+
+export type CorpusRoleName = 'owner' | 'administrator' | 'editor' | 'viewer';
+
+/** A per-corpus role, stored against the corpus's internal id so a re-created key never inherits it. */
+export interface CorpusRoleGrant {
+  corpus_id: number;
+  role: CorpusRoleName;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string;
+  description: string | null;
+  enabled: boolean;
+  api_roles: ApiRole[];
+  corpus_roles: CorpusRoleGrant[];
+  password_hash: string | null;
+  /** Hash of the one-time code from a password reset, and when it stops working. */
+  reset_code_hash: string | null;
+  reset_code_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NewUser = Omit<UserRecord, 'password_hash' | 'reset_code_hash' | 'reset_code_expires_at' | 'created_at' | 'updated_at'>;
+export type UserPatch = Partial<Pick<UserRecord, 'enabled' | 'description' | 'api_roles' | 'corpus_roles'>>;
+
+export type ApiKeyRole = 'serving' | 'serving_and_indexing' | 'personal';
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  enabled: boolean;
+  /** The user a personal key belongs to (deleting the user deletes it); null for corpus keys. */
+  user_id: string | null;
+  /** Who created the key (a user or app client id), for the record. */
+  created_by: string | null;
+  /** Internal ids of the corpora a serving key is bound to; empty for personal keys. */
+  corpus_ids: number[];
+  /** SHA-256 of the secret, hex: the look-up key. */
+  secret_hash: string;
+  /** The secret encrypted under the master key, or null when secrets are show-once. */
+  secret_encrypted: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type NewApiKey = Omit<ApiKeyRecord, 'created_at' | 'updated_at' | 'enabled'>;
+
+export interface AppClientRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  client_id: string;
+  client_secret_hash: string;
+  client_secret_encrypted: string | null;
+  api_roles: ApiRole[];
+  created_at: string;
+  updated_at: string;
+}
+
+export type NewAppClient = Omit<AppClientRecord, 'created_at' | 'updated_at'>;
+export type AppClientPatch = Partial<Pick<AppClientRecord, 'description' | 'api_roles'>>;
+
+export interface FilterAttributeRecord {
+  name: string;
+  level: 'document' | 'part';
+  description?: string;
+  indexed: boolean;
+  type: 'integer' | 'real_number' | 'text' | 'boolean' | 'list[integer]' | 'list[real_number]' | 'list[text]';
+}
+
+export interface CustomDimensionRecord {
+  name: string;
+  description?: string;
+  indexing_default: number;
+  querying_default: number;
+}
+
+export interface CorpusRecord {
+  /** Internal numeric id; the API shows it as `crp_<id>`. */
+  id: number;
+  key: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  save_history: boolean;
+  queries_are_answers: boolean;
+  documents_are_questions: boolean;
+  encoder_name: string;
+  filter_attributes: FilterAttributeRecord[];
+  custom_dimensions: CustomDimensionRecord[];
+  created_at: string;
+}
+
+export type NewCorpus = Omit<CorpusRecord, 'id' | 'created_at' | 'enabled'>;
+
+/** Keyset paging: `after` is the opaque position returned as `next` by the previous page. */
+export interface PageRequest {
+  limit: number;
+  after?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Position to pass as `after` for the next page; absent on the last page. */
+  next?: number;
+}
+
+export interface UserRepository {
+  create(user: NewUser): Promise<UserRecord>;
+  getByUsername(username: string): Promise<UserRecord | undefined>;
+  getById(id: string): Promise<UserRecord | undefined>;
+  list(page: PageRequest, filter?: { corpusId?: number }): Promise<Page<UserRecord>>;
+  update(username: string, patch: UserPatch): Promise<UserRecord | undefined>;
+  setPassword(username: string, passwordHash: string | null): Promise<boolean>;
+  setResetCode(username: string, codeHash: string | null, expiresAt: string | null): Promise<boolean>;
+  /** Deletes the user and every API key that belongs to it. */
+  delete(username: string): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+export interface ApiKeyRepository {
+  create(key: NewApiKey): Promise<ApiKeyRecord>;
+  getById(id: string): Promise<ApiKeyRecord | undefined>;
+  getBySecretHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  list(
+    page: PageRequest,
+    filter?: { corpusId?: number; role?: ApiKeyRole; userId?: string },
+  ): Promise<Page<ApiKeyRecord>>;
+  setEnabled(id: string, enabled: boolean): Promise<ApiKeyRecord | undefined>;
+  /** Replaces the secret (personal key regeneration); the old secret stops matching at once. */
+  replaceSecret(id: string, secretHash: string, secretEncrypted: string | null): Promise<ApiKeyRecord | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface AppClientRepository {
+  create(client: NewAppClient): Promise<AppClientRecord>;
+  getById(id: string): Promise<AppClientRecord | undefined>;
+  getByClientId(clientId: string): Promise<AppClientRecord | undefined>;
+  /** `nameRegex` is a JavaScript regular expression matched against the name. */
+  list(page: PageRequest, filter?: { nameRegex?: string }): Promise<Page<AppClientRecord>>;
+  update(id: string, patch: AppClientPatch): Promise<AppClientRecord | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface CorpusRepository {
+  /** Throws `conflict` when the key is taken. */
+  create(corpus: NewCorpus): Promise<CorpusRecord>;
+  getByKey(key: string): Promise<CorpusRecord | undefined>;
+  getById(id: number): Promise<CorpusRecord | undefined>;
+  getManyByKey(keys: string[]): Promise<CorpusRecord[]>;
+  /**
+   * `onlyIds` restricts to those corpora (a bound key's view); `nameRegex` matches name or
+   * description; `ids` is the spec's `corpus_id` filter.
+   */
+  list(
+    page: PageRequest,
+    filter?: { onlyIds?: number[]; nameRegex?: string; ids?: number[] },
+  ): Promise<Page<CorpusRecord>>;
+  /** Deletes the corpus, its data, and its bindings to keys and user roles. */
+  delete(key: string): Promise<boolean>;
+}
+
+export interface StorageCapabilities {
+  /** Several Quarry processes may share this storage. */
+  sharedAcrossNodes: boolean;
+}
+
+export interface Storage {
+  readonly kind: string;
+  readonly capabilities: StorageCapabilities;
+  readonly users: UserRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly appClients: AppClientRepository;
+  readonly corpora: CorpusRepository;
+  /** A cheap round trip, used by the health check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
