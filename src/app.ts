@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import formBody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
@@ -30,6 +31,8 @@ export interface AppDeps {
   storage: Storage;
   /** Benchmarks only: serve without authentication and policy hooks to measure what they cost. */
   unsafeDisableAuth?: boolean;
+  /** Where log lines go (standard output by default); tests read them from here. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export type QuarryApp = App & { services: Services; firstStart: () => Promise<FirstStart | null> };
@@ -39,8 +42,8 @@ export type QuarryApp = App & { services: Services; firstStart: () => Promise<Fi
  * them. Nothing reads configuration at import time; tests build their own apps with their own config.
  * The storage is closed when the app closes.
  */
-export async function buildApp({ config, storage, unsafeDisableAuth }: AppDeps): Promise<QuarryApp> {
-  const masterKey = loadMasterKey(config.data_dir, config.auth.master_key);
+export async function buildApp({ config, storage, unsafeDisableAuth, logStream }: AppDeps): Promise<QuarryApp> {
+  const masterKey = loadMasterKey({ data_dir: config.data_dir, ...config.auth });
   const secrets = config.auth.store_secrets ? new SecretBox(masterKey) : null;
   const tokens = new TokenIssuer(tokenSigningKey(masterKey), config.auth.token_ttl_seconds);
   const deps = { storage, secrets, tokens };
@@ -56,6 +59,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth }: AppDeps):
       level: config.log_level,
       // Defence in depth: the default serializers do not log headers or bodies, and secrets live there.
       redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.body'],
+      ...(logStream ? { stream: logStream } : {}),
     },
     genReqId: generateRequestId,
     bodyLimit: config.body_limit_bytes,
@@ -67,6 +71,16 @@ export async function buildApp({ config, storage, unsafeDisableAuth }: AppDeps):
   registerErrorHandling(app);
   registerAuth(app, { authenticator: new Authenticator(storage, tokens), storage, disabled: unsafeDisableAuth });
   await app.register(formBody, { bodyLimit: 64 * 1024 });
+  if (config.cors_origins !== 'none') {
+    const origins = config.cors_origins.split(',').map((o) => o.trim()).filter(Boolean);
+    await app.register(cors, {
+      origin: origins.includes('*') ? true : origins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['x-api-key', 'authorization', 'content-type', 'request-timeout', 'request-timeout-millis', 'x-request-id'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    });
+  }
 
   const built = new Set<OperationId>();
   app.addHook('onRoute', (route) => {

@@ -17,6 +17,8 @@ const ENV_SETTINGS: Record<string, [string] | [string, string]> = {
   QUARRY_TOKEN_TTL_SECONDS: ['auth', 'token_ttl_seconds'],
   QUARRY_STORE_SECRETS: ['auth', 'store_secrets'],
   QUARRY_MASTER_KEY: ['auth', 'master_key'],
+  QUARRY_MASTER_KEY_FILE: ['auth', 'master_key_file'],
+  QUARRY_CORS_ORIGINS: ['cors_origins'],
   QUARRY_OWNER_USERNAME: ['owner', 'username'],
   QUARRY_OWNER_EMAIL: ['owner', 'email'],
 };

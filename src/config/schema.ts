@@ -15,6 +15,11 @@ export const ConfigSchema = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
     ),
+    /**
+     * Browser origins allowed to call the API (CORS): `*` for any (API keys are sent explicitly,
+     * never as cookies, so this is safe), a comma-separated list of origins, or `none`.
+     */
+    cors_origins: Type.String({ default: '*' }),
     /** Largest request body accepted, in bytes (Vectara accepts documents up to 10 MB). */
     body_limit_bytes: Type.Integer({ default: 10 * 1024 * 1024, minimum: 1024 }),
     auth: Type.Object(
@@ -26,8 +31,13 @@ export const ConfigSchema = Type.Object(
          * back (Vectara returns `secret_key` on reads). false makes secrets show-once.
          */
         store_secrets: Type.Boolean({ default: true }),
-        /** Base64 of 32 bytes. When unset, the key is kept in `<data_dir>/master.key` (mode 0600). */
+        /** Base64 of 32 bytes. Takes precedence over `master_key_file`. */
         master_key: Type.Optional(Type.String({ minLength: 1 })),
+        /**
+         * File holding the master key (base64), created with mode 0600 if missing. Defaults to
+         * `<data_dir>/master.key`; point it at a secrets mount to keep it away from the data.
+         */
+        master_key_file: Type.Optional(Type.String({ minLength: 1 })),
       },
       { default: {} },
     ),

@@ -14,10 +14,10 @@ export interface TestServer {
 }
 
 /** A real app on a real SQLite file in a fresh temporary data directory. */
-export async function startTestApp(settings: PartialConfig = {}): Promise<TestServer> {
+export async function startTestApp(settings: PartialConfig = {}, logStream?: NodeJS.WritableStream): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quarry-test-'));
   const config = buildConfig({ log_level: 'silent', ...settings, data_dir: dataDir });
-  const app = await buildApp({ config, storage: createSqliteStorage(join(dataDir, 'quarry.db')) });
+  const app = await buildApp({ config, storage: createSqliteStorage(join(dataDir, 'quarry.db')), logStream });
   const first = await app.firstStart();
   if (!first) throw new Error('expected a first start');
   await app.ready();
