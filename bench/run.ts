@@ -1,0 +1,414 @@
+/**
+ * `npm run bench`: what the authentication and policy hooks cost, and whether key revocation takes
+ * effect on the very next request.
+ *
+ * Two Quarry servers run in their own processes (bench/server.ts), both on 127.0.0.1: one with the
+ * hooks ON (a zqt_ QueryService key in x-api-key), one with them OFF (unsafeDisableAuth, no key).
+ * autocannon runs here, in a third process, against one route, GET /v2/corpora/bench (getCorpus).
+ * Machines are shared and noisy, so the figure is a ratio measured in one run, with the rounds
+ * interleaved ON, OFF, OFF, ON, ON, OFF, … so that drift hits both sides alike.
+ *
+ * The bench reports; it does not fail the process when a target is missed.
+ * Options (all optional): --warmup S --duration S --rounds N --connections N --revocations N
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { BenchServerInfo } from './server.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+const HOST = '127.0.0.1';
+const OVERHEAD_TARGET = 0.1;
+
+const { values: argv } = parseArgs({
+  options: {
+    warmup: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16' },
+    revocations: { type: 'string', default: '200' },
+  },
+  strict: true,
+});
+
+function bounded(name: string, raw: string | undefined, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+const SETTINGS = {
+  warmupSeconds: bounded('warmup', argv.warmup, 0, 10),
+  roundSeconds: bounded('duration', argv.duration, 1, 10),
+  rounds: bounded('rounds', argv.rounds, 1, 10),
+  connections: bounded('connections', argv.connections, 1, 256),
+  revocationTrials: bounded('revocations', argv.revocations, 1, 1000),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Server processes
+
+interface Server {
+  label: 'ON' | 'OFF';
+  info: BenchServerInfo;
+  child: ChildProcess;
+  baseUrl: string;
+  stderr: () => string;
+}
+
+const servers: Server[] = [];
+
+function startServer(label: 'ON' | 'OFF'): Promise<Server> {
+  const args = ['--import', 'tsx', 'bench/server.ts', '--port', '0', '--exit-with-stdin'];
+  if (label === 'OFF') args.push('--no-auth');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new Error(`bench server ${label} ${why}\nstdout: ${out}\nstderr: ${err}`));
+    };
+    const timer = setTimeout(() => fail('did not start within 30 s'), 30_000);
+    child.once('exit', (code) => fail(`exited with ${code}`));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      try {
+        const info = JSON.parse(out.slice(0, nl)) as BenchServerInfo;
+        const server: Server = { label, info, child, baseUrl: `http://${HOST}:${info.port}`, stderr: () => err };
+        servers.push(server);
+        resolve(server);
+      } catch {
+        fail('printed something other than one JSON line');
+      }
+    });
+  });
+}
+
+function stopServer(server: Server): Promise<void> {
+  const { child } = server;
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(servers.splice(0).map(stopServer));
+}
+
+process.once('SIGINT', () => {
+  void stopAll().then(() => process.exit(130));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const median = (xs: number[]): number => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const pct = (x: number) => `${round(x * 100, 1)}%`;
+
+interface Answer {
+  status: number;
+  body: any;
+}
+
+async function call(base: string, method: string, path: string, key?: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      ...(key ? { 'x-api-key': key } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, body: json };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput: hooks ON vs OFF
+
+const ROUTE = '/v2/corpora/bench';
+
+interface Sample {
+  server: 'ON' | 'OFF';
+  phase: 'warmup' | 'round';
+  round: number;
+  rps: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  durationSeconds: number;
+}
+
+function headersFor(server: Server): Record<string, string> {
+  return server.label === 'ON' ? { 'x-api-key': server.info.queryKey } : {};
+}
+
+async function load(server: Server, seconds: number, phase: Sample['phase'], n: number): Promise<Sample> {
+  const r = await autocannon({
+    url: `${server.baseUrl}${ROUTE}`,
+    method: 'GET',
+    headers: headersFor(server),
+    connections: SETTINGS.connections,
+    duration: seconds,
+    timeout: 10,
+  });
+  const ok = r['2xx'];
+  return {
+    server: server.label,
+    phase,
+    round: n,
+    rps: round(ok / r.duration, 1),
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    durationSeconds: round(r.duration, 3),
+  };
+}
+
+async function sanity(on: Server, off: Server) {
+  const checks = [
+    { what: 'ON  with zqt_ key -> 200', expect: 200, got: (await call(on.baseUrl, 'GET', ROUTE, on.info.queryKey)).status },
+    { what: 'ON  without key   -> 401', expect: 401, got: (await call(on.baseUrl, 'GET', ROUTE)).status },
+    { what: 'OFF without key   -> 200', expect: 200, got: (await call(off.baseUrl, 'GET', ROUTE)).status },
+  ];
+  return checks.map((c) => ({ ...c, ok: c.expect === c.got }));
+}
+
+async function throughput(on: Server, off: Server) {
+  const samples: Sample[] = [];
+  const progress = (s: Sample) =>
+    process.stderr.write(
+      `  ${s.phase === 'warmup' ? 'warm-up ' : `round ${s.round}`} ${s.server.padEnd(3)} ${String(s.rps).padStart(9)} req/s` +
+        `${s.non2xx || s.errors ? `  (non-2xx ${s.non2xx}, errors ${s.errors})` : ''}\n`,
+    );
+  if (SETTINGS.warmupSeconds > 0) {
+    for (const server of [on, off]) {
+      const s = await load(server, SETTINGS.warmupSeconds, 'warmup', 0);
+      samples.push(s);
+      progress(s);
+    }
+  }
+  // ABBA: ON, OFF | OFF, ON | ON, OFF | …
+  for (let i = 0; i < SETTINGS.rounds; i++) {
+    for (const server of i % 2 === 0 ? [on, off] : [off, on]) {
+      const s = await load(server, SETTINGS.roundSeconds, 'round', i + 1);
+      samples.push(s);
+      progress(s);
+    }
+  }
+  const rounds = samples.filter((s) => s.phase === 'round');
+  const onRps = rounds.filter((s) => s.server === 'ON').map((s) => s.rps);
+  const offRps = rounds.filter((s) => s.server === 'OFF').map((s) => s.rps);
+  const medianOn = median(onRps);
+  const medianOff = median(offRps);
+  const ratio = medianOn / medianOff;
+  const overhead = 1 - ratio;
+  const pairedRatios = onRps.map((x, i) => round(x / offRps[i]!, 4));
+  const clean = rounds.every((s) => s.non2xx === 0 && s.errors === 0 && s.requests > 0);
+  return {
+    route: `GET ${ROUTE} (getCorpus)`,
+    medianRpsOn: round(medianOn, 1),
+    medianRpsOff: round(medianOff, 1),
+    ratioOnOff: round(ratio, 4),
+    overhead: round(overhead, 4),
+    medianPairedRatio: round(median(pairedRatios), 4),
+    pairedRatios,
+    medianLatencyP50Ms: {
+      on: median(rounds.filter((s) => s.server === 'ON').map((s) => s.latencyP50Ms)),
+      off: median(rounds.filter((s) => s.server === 'OFF').map((s) => s.latencyP50Ms)),
+    },
+    medianLatencyP99Ms: {
+      on: median(rounds.filter((s) => s.server === 'ON').map((s) => s.latencyP99Ms)),
+      off: median(rounds.filter((s) => s.server === 'OFF').map((s) => s.latencyP99Ms)),
+    },
+    allResponses2xx: clean,
+    target: `hooks cost under ${OVERHEAD_TARGET * 100}% (ON/OFF > ${1 - OVERHEAD_TARGET})`,
+    pass: clean && overhead < OVERHEAD_TARGET,
+    samples,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revocation: the first request after disable / enable / delete
+
+interface Tally {
+  trials: number;
+  expected: number;
+  asExpected: number;
+  /** status -> count, for every answer that was not the expected one */
+  otherStatuses: Record<string, number>;
+}
+
+const tally = (expected: number): Tally => ({ trials: 0, expected, asExpected: 0, otherStatuses: {} });
+function record(t: Tally, status: number): void {
+  t.trials++;
+  if (status === t.expected) t.asExpected++;
+  else t.otherStatuses[status] = (t.otherStatuses[status] ?? 0) + 1;
+}
+
+async function revocation(on: Server) {
+  const base = on.baseUrl;
+  const owner = on.info.ownerKey;
+  const result = {
+    trials: SETTINGS.revocationTrials,
+    /** A step of the set-up (create, first use, PATCH, DELETE) did not answer as it should. */
+    setupFailures: 0,
+    setupFailureExamples: [] as string[],
+    afterDisable: tally(401),
+    afterEnable: tally(200),
+    afterDelete: tally(401),
+  };
+  const setup = (step: string, got: number, want: number): boolean => {
+    if (got === want) return true;
+    result.setupFailures++;
+    if (result.setupFailureExamples.length < 5) result.setupFailureExamples.push(`${step}: ${got} (expected ${want})`);
+    return false;
+  };
+  const started = performance.now();
+  for (let i = 0; i < SETTINGS.revocationTrials; i++) {
+    const created = await call(base, 'POST', '/v2/api_keys', owner, {
+      name: `revocation ${i}`,
+      api_key_role: 'serving',
+      corpus_keys: ['bench'],
+    });
+    if (!setup('create key', created.status, 201)) continue;
+    const id = created.body.id as string;
+    const secret = created.body.secret_key as string;
+    if (!setup('first use', (await call(base, 'GET', ROUTE, secret)).status, 200)) continue;
+
+    if (!setup('disable', (await call(base, 'PATCH', `/v2/api_keys/${id}`, owner, { enabled: false })).status, 200)) continue;
+    record(result.afterDisable, (await call(base, 'GET', ROUTE, secret)).status);
+
+    if (!setup('enable', (await call(base, 'PATCH', `/v2/api_keys/${id}`, owner, { enabled: true })).status, 200)) continue;
+    record(result.afterEnable, (await call(base, 'GET', ROUTE, secret)).status);
+
+    if (!setup('delete', (await call(base, 'DELETE', `/v2/api_keys/${id}`, owner)).status, 204)) continue;
+    record(result.afterDelete, (await call(base, 'GET', ROUTE, secret)).status);
+  }
+  const all = [result.afterDisable, result.afterEnable, result.afterDelete];
+  return {
+    ...result,
+    seconds: round((performance.now() - started) / 1000, 2),
+    target: 'every first request after a change sees it (disable -> 401, enable -> 200, delete -> 401)',
+    pass: result.setupFailures === 0 && all.every((t) => t.trials === SETTINGS.revocationTrials && t.asExpected === t.trials),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
+  const t = report.throughput;
+  const r = report.revocation;
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const line = (name: string, x: Tally) =>
+    `  ${name.padEnd(30)} ${x.asExpected}/${x.trials} got ${x.expected}` +
+    (Object.keys(x.otherStatuses).length ? `  (others: ${JSON.stringify(x.otherStatuses)})` : '');
+  return [
+    '',
+    'Quarry benchmark',
+    `  ${report.startedAt}  node ${report.environment.node}  ${report.environment.cpus} CPUs  load ${report.environment.loadAverageBefore.join(' ')}`,
+    `  ${report.settings.connections} connections, warm-up ${report.settings.warmupSeconds} s each, ` +
+      `${report.settings.rounds} rounds of ${report.settings.roundSeconds} s per server (interleaved ON/OFF, OFF/ON, ...)`,
+    '',
+    'Sanity',
+    ...report.sanity.map((c) => `  ${c.what}: ${c.got} ${c.ok ? 'ok' : 'UNEXPECTED'}`),
+    '',
+    `Hook overhead, ${t.route}`,
+    `  hooks ON  (zqt_ key)   median ${t.medianRpsOn} req/s   p50 ${t.medianLatencyP50Ms.on} ms  p99 ${t.medianLatencyP99Ms.on} ms`,
+    `  hooks OFF (no auth)    median ${t.medianRpsOff} req/s   p50 ${t.medianLatencyP50Ms.off} ms  p99 ${t.medianLatencyP99Ms.off} ms`,
+    `  ratio ON/OFF           ${t.ratioOnOff}   (median of paired rounds ${t.medianPairedRatio}: ${t.pairedRatios.join(', ')})`,
+    `  overhead               ${pct(t.overhead)}${t.allResponses2xx ? '' : '   (some responses were not 2xx: figures invalid)'}`,
+    `  target: ${t.target}  ${verdict(t.pass)}`,
+    '',
+    `Revocation on the very next request (${r.trials} keys, ${r.seconds} s)`,
+    line('after PATCH enabled:false', r.afterDisable),
+    line('after PATCH enabled:true', r.afterEnable),
+    line('after DELETE', r.afterDelete),
+    ...(r.setupFailures ? [`  set-up failures: ${r.setupFailures}  e.g. ${r.setupFailureExamples.join('; ')}`] : []),
+    `  target: all  ${verdict(r.pass)}`,
+    '',
+    `Total ${report.totalSeconds} s. JSON: bench/results/latest.json`,
+    '',
+  ].join('\n');
+}
+
+async function runAll() {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const loadAverageBefore = loadavg().map((x) => round(x, 2));
+  process.stderr.write('starting servers (hooks ON and hooks OFF)...\n');
+  const [on, off] = await Promise.all([startServer('ON'), startServer('OFF')]);
+  const sanityChecks = await sanity(on, off);
+  if (!sanityChecks.every((c) => c.ok)) process.stderr.write(`sanity checks failed: ${JSON.stringify(sanityChecks)}\n`);
+  process.stderr.write('throughput...\n');
+  const tp = await throughput(on, off);
+  process.stderr.write('revocation...\n');
+  const rv = await revocation(on);
+  await stopAll();
+  return {
+    startedAt,
+    totalSeconds: round((performance.now() - t0) / 1000, 1),
+    environment: {
+      node: process.version,
+      platform: `${platform()} ${release()}`,
+      cpus: cpus().length,
+      loadAverageBefore,
+      loadAverageAfter: loadavg().map((x) => round(x, 2)),
+    },
+    settings: SETTINGS,
+    sanity: sanityChecks,
+    throughput: tp,
+    revocation: rv,
+  };
+}
+
+try {
+  const report = await runAll();
+  process.stdout.write(formatReport(report));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+} catch (err) {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  for (const s of servers) if (s.stderr()) process.stderr.write(`server ${s.label} stderr:\n${s.stderr()}\n`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
