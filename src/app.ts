@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import formBody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
+import { AuthCache } from './auth/auth-cache.js';
 import { Authenticator } from './auth/authenticate.js';
 import { loadMasterKey } from './auth/master-key.js';
 import { SecretBox, tokenSigningKey } from './auth/secrets.js';
@@ -69,7 +70,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   app.setValidatorCompiler(validatorCompiler);
   registerRequestId(app);
   registerErrorHandling(app);
-  registerAuth(app, { authenticator: new Authenticator(storage, tokens), storage, disabled: unsafeDisableAuth });
+  registerAuth(app, { authenticator: new Authenticator(storage, tokens, new AuthCache(storage)), disabled: unsafeDisableAuth });
   await app.register(formBody, { bodyLimit: 64 * 1024 });
   if (config.cors_origins !== 'none') {
     const origins = config.cors_origins.split(',').map((o) => o.trim()).filter(Boolean);

@@ -37,7 +37,7 @@ describe('every operation of the spec is served and governed', () => {
 
   it('the app refuses to start when a route has no policy entry', async () => {
     const app = Fastify();
-    registerAuth(app, { authenticator: {} as never, storage: {} as never });
+    registerAuth(app, { authenticator: {} as never });
     app.route({ method: 'GET', url: '/v2/corpora', config: { operationId: 'listCorpora' }, handler: async () => ({}) });
     expect(() => app.route({ method: 'GET', url: '/v2/unlisted', handler: async () => ({}) })).toThrow(
       /no entry in the permission table/,

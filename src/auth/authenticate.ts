@@ -1,19 +1,23 @@
 import { unauthorized } from '../domain/errors.js';
 import type { Storage } from '../storage/types.js';
+import type { AuthCache } from './auth-cache.js';
+import type { NamedCorpus } from './authorize.js';
 import type { Credential } from './credentials.js';
 import type { Principal } from './principal.js';
 import { hashesEqual, hashSecret } from './secrets.js';
 import type { TokenIssuer } from './tokens.js';
 
 /**
- * Turns a credential into a principal, or throws 401. Every look-up reads storage, so disabling,
- * deleting or regenerating a key, disabling a user or deleting an app client takes effect on the
- * very next request.
+ * Turns a credential into a principal, or throws 401. Look-ups go through the auth cache, which
+ * is emptied whenever storage reports a change (see AuthCache), so disabling, deleting or
+ * regenerating a key, disabling a user or deleting an app client takes effect on the very next
+ * request, whichever process made the change.
  */
 export class Authenticator {
   constructor(
     private readonly storage: Storage,
     private readonly tokens: TokenIssuer,
+    private readonly cache: AuthCache,
   ) {}
 
   async authenticate(credential: Credential): Promise<Principal> {
@@ -23,14 +27,28 @@ export class Authenticator {
       case 'malformed':
         throw unauthorized(`Malformed credential: ${credential.reason}.`);
       case 'api_key':
+        await this.cache.sync();
         return this.fromApiKey(credential.secret);
       case 'access_token':
+        await this.cache.sync();
         return this.fromAccessToken(credential.token);
     }
   }
 
+  /** Resolves corpus keys named by a request to their ids (absent when no such corpus exists). */
+  async resolveCorpora(keys: readonly string[]): Promise<NamedCorpus[]> {
+    const unique = [...new Set(keys)];
+    const missing = unique.filter((k) => !this.cache.corpusIds.has(k));
+    if (missing.length > 0) {
+      for (const c of await this.storage.corpora.getManyByKey(missing)) this.cache.remember(this.cache.corpusIds, c.key, c.id);
+    }
+    return unique.map((key) => ({ key, id: this.cache.corpusIds.get(key) }));
+  }
+
   private async fromApiKey(secret: string): Promise<Principal> {
     const hash = hashSecret(secret);
+    const cached = this.cache.principals.get(hash);
+    if (cached) return cached;
     const key = await this.storage.apiKeys.getBySecretHash(hash);
     if (!key || !hashesEqual(key.secret_hash, hash)) throw unauthorized('Unknown API key: it does not exist or was deleted.');
     if (!key.enabled) throw unauthorized('This API key is disabled.');
@@ -39,16 +57,28 @@ export class Authenticator {
       user = key.user_id ? ((await this.storage.users.getById(key.user_id)) ?? null) : null;
       if (!user || !user.enabled) throw unauthorized('The user this API key belongs to is disabled or deleted.');
     }
-    return { kind: 'api_key', keyId: key.id, keyRole: key.role, user, corpusIds: key.corpus_ids };
+    const principal: Principal = { kind: 'api_key', keyId: key.id, keyRole: key.role, user, corpusIds: key.corpus_ids };
+    return this.cache.remember(this.cache.principals, hash, principal);
   }
 
   private async fromAccessToken(token: string): Promise<Principal> {
-    const check = await this.tokens.verify(token);
-    if (!check.ok) {
-      throw unauthorized(check.reason === 'expired' ? 'The access token has expired: request a new one.' : 'Invalid access token.');
+    let verified = this.cache.tokens.get(token);
+    if (!verified) {
+      const check = await this.tokens.verify(token);
+      if (!check.ok) {
+        throw unauthorized(check.reason === 'expired' ? 'The access token has expired: request a new one.' : 'Invalid access token.');
+      }
+      verified = this.cache.remember(this.cache.tokens, token, { appClientId: check.appClientId, expiresAtMs: check.expiresAtMs });
     }
-    const client = await this.storage.appClients.getById(check.appClientId);
+    if (Date.now() >= verified.expiresAtMs) {
+      this.cache.tokens.delete(token);
+      throw unauthorized('The access token has expired: request a new one.');
+    }
+    const cacheKey = `app:${verified.appClientId}`;
+    const cached = this.cache.principals.get(cacheKey);
+    if (cached) return cached;
+    const client = await this.storage.appClients.getById(verified.appClientId);
     if (!client) throw unauthorized('The app client this access token was issued to has been deleted.');
-    return { kind: 'app_client', client };
+    return this.cache.remember(this.cache.principals, cacheKey, { kind: 'app_client', client });
   }
 }

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 const ISSUER = 'quarry';
 const AUDIENCE = 'quarry-api';
 
-export type TokenCheck = { ok: true; appClientId: string } | { ok: false; reason: 'expired' | 'invalid' };
+export type TokenCheck =
+  | { ok: true; appClientId: string; expiresAtMs: number }
+  | { ok: false; reason: 'expired' | 'invalid' };
 
 /** OAuth 2.0 access tokens for app clients: HS256 JWTs whose subject is the app client's id. */
 export class TokenIssuer {
@@ -29,8 +31,8 @@ export class TokenIssuer {
   async verify(token: string): Promise<TokenCheck> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string') return { ok: false, reason: 'invalid' };
-      return { ok: true, appClientId: payload.sub };
+      if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
+      return { ok: true, appClientId: payload.sub, expiresAtMs: payload.exp * 1000 };
     } catch (err) {
       return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }

@@ -3,7 +3,12 @@
  * implement them, and test/contract/ runs one suite against every adapter.
  *
  * Contract for every repository method: it is atomic on its own (all or nothing), and returns
- * plain records (no live rows). Times are ISO-8601 strings in UTC.
+ * plain records (no live rows). Times are ISO-8601 strings in UTC. Lists come in creation order
+ * (which keyset paging relies on). Regular expressions reach adapters already checked as valid
+ * JavaScript patterns. Ids, usernames, client ids and secret hashes are unique; services check
+ * usernames before creating, and adapters may reject a duplicate with any error. Bindings and roles
+ * name existing corpora (services resolve keys first). A list filter given as an empty id list
+ * matches nothing.
  */
 
 export type ApiRole =
@@ -54,7 +59,7 @@ export interface ApiKeyRecord {
   user_id: string | null;
   /** Who created the key (a user or app client id), for the record. */
   created_by: string | null;
-  /** Internal ids of the corpora a serving key is bound to; empty for personal keys. */
+  /** Internal ids of the corpora a serving key is bound to; always empty (and ignored on create) for personal keys. */
   corpus_ids: number[];
   /** SHA-256 of the secret, hex: the look-up key. */
   secret_hash: string;
@@ -195,5 +200,10 @@ export interface Storage {
   readonly corpora: CorpusRepository;
   /** A cheap round trip, used by the health check. */
   ping(): Promise<void>;
+  /**
+   * A number that changes whenever users, API keys, their corpus bindings, app clients or corpora
+   * change, whichever process made the change. Credential caches compare it on every request.
+   */
+  authEpoch(): Promise<number>;
   close(): Promise<void>;
 }

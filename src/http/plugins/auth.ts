@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Authenticator } from '../../auth/authenticate.js';
-import { authorize, type NamedCorpus } from '../../auth/authorize.js';
+import { authorize } from '../../auth/authorize.js';
 import { readCredential } from '../../auth/credentials.js';
 import { POLICY, type OperationPolicy } from '../../auth/policy.js';
 import type { Principal } from '../../auth/principal.js';
 import { forbidden } from '../../domain/errors.js';
-import type { Storage } from '../../storage/types.js';
 import type { OperationId } from '../operations.js';
 
 declare module 'fastify' {
@@ -20,7 +19,6 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   authenticator: Authenticator;
-  storage: Storage;
   /** Benchmarks only: serve without the authentication and policy hooks, to measure their cost. */
   disabled?: boolean;
 }
@@ -28,13 +26,6 @@ export interface AuthOptions {
 function policyOf(request: FastifyRequest): OperationPolicy | undefined {
   const id = request.routeOptions.config.operationId;
   return id ? POLICY[id] : undefined;
-}
-
-async function resolve(storage: Storage, keys: string[]): Promise<NamedCorpus[]> {
-  const unique = [...new Set(keys)];
-  const found = await storage.corpora.getManyByKey(unique);
-  const ids = new Map(found.map((c) => [c.key, c.id]));
-  return unique.map((key) => ({ key, id: ids.get(key) }));
 }
 
 function corporaBeforeBody(request: FastifyRequest, policy: OperationPolicy): string[] {
@@ -76,7 +67,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
     const principal = await opts.authenticator.authenticate(readCredential(request.headers));
     request.principal = principal;
     const named = corporaBeforeBody(request, policy);
-    const denied = authorize(principal, policy, named.length ? await resolve(opts.storage, named) : []);
+    const denied = authorize(principal, policy, named.length ? await opts.authenticator.resolveCorpora(named) : []);
     if (denied) throw forbidden(denied);
   });
 
@@ -85,7 +76,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
     if (!policy || policy.public || policy.corpus?.in !== 'body' || !request.principal) return;
     const named = policy.corpus.select(request.body);
     if (named.length === 0) return;
-    const denied = authorize(request.principal, policy, await resolve(opts.storage, named));
+    const denied = authorize(request.principal, policy, await opts.authenticator.resolveCorpora(named));
     if (denied) throw forbidden(denied);
   });
 }

@@ -52,7 +52,7 @@ export class SqliteApiKeys implements ApiKeyRepository {
         )
         .run(key.id, key.name, key.role, key.user_id, key.created_by, key.secret_hash, key.secret_encrypted, now, now);
       const bind = this.db.prepare('INSERT OR IGNORE INTO api_key_corpora (key_seq, corpus_id) VALUES (?, ?)');
-      for (const corpusId of key.corpus_ids) bind.run(lastInsertRowid, corpusId);
+      if (key.role !== 'personal') for (const corpusId of key.corpus_ids) bind.run(lastInsertRowid, corpusId);
       return this.map(this.byId.get(key.id)!);
     })();
   }

@@ -35,10 +35,14 @@ const map = (r: CorpusRow): CorpusRecord => ({
 export class SqliteCorpora implements CorpusRepository {
   private readonly byKey;
   private readonly byId;
+  private readonly byKeys;
 
   constructor(private readonly db: Db) {
     this.byKey = db.prepare<[string], CorpusRow>('SELECT * FROM corpora WHERE key = ?');
     this.byId = db.prepare<[number], CorpusRow>('SELECT * FROM corpora WHERE id = ?');
+    this.byKeys = db.prepare<[string], CorpusRow>(
+      'SELECT * FROM corpora WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id',
+    );
   }
 
   async create(c: NewCorpus): Promise<CorpusRecord> {
@@ -73,10 +77,11 @@ export class SqliteCorpora implements CorpusRepository {
 
   async getManyByKey(keys: string[]): Promise<CorpusRecord[]> {
     if (keys.length === 0) return [];
-    const rows = this.db
-      .prepare<[string], CorpusRow>('SELECT * FROM corpora WHERE key IN (SELECT value FROM json_each(?)) ORDER BY id')
-      .all(JSON.stringify(keys));
-    return rows.map(map);
+    if (keys.length === 1) {
+      const row = this.byKey.get(keys[0]!);
+      return row ? [map(row)] : [];
+    }
+    return this.byKeys.all(JSON.stringify(keys)).map(map);
   }
 
   async list(

@@ -20,16 +20,23 @@ function regexp(pattern: unknown, value: unknown): number {
 /** Opens (creating if needed) a database file in WAL mode and brings its schema up to date. */
 export function openDatabase(path: string): Db {
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.function('regexp', { deterministic: true }, regexp);
-  migrate(db);
-  return db;
+  try {
+    // Refuse a newer schema before changing anything in the file (even its journal mode).
+    schemaVersion(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.function('regexp', { deterministic: true }, regexp);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }
 
-export function migrate(db: Db): void {
+function schemaVersion(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
   if (current > latest) {
@@ -37,6 +44,11 @@ export function migrate(db: Db): void {
       `database schema version ${current} is newer than this Quarry build knows (${latest}); upgrade Quarry`,
     );
   }
+  return current;
+}
+
+export function migrate(db: Db): void {
+  const current = schemaVersion(db);
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {

@@ -11,6 +11,7 @@ import { SqliteUsers } from './users.js';
 export function createSqliteStorage(path: string): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = openDatabase(path);
+  const epoch = db.prepare<[], number>('SELECT version FROM auth_epoch WHERE id = 1').pluck();
   return {
     kind: 'sqlite',
     capabilities: { sharedAcrossNodes: false },
@@ -20,6 +21,9 @@ export function createSqliteStorage(path: string): Storage {
     corpora: new SqliteCorpora(db),
     async ping() {
       db.prepare('SELECT 1').get();
+    },
+    async authEpoch() {
+      return epoch.get() ?? 0;
     },
     async close() {
       if (db.open) db.close();

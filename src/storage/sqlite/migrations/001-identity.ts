@@ -77,5 +77,28 @@ CREATE TABLE app_clients (
   created_at              TEXT NOT NULL,
   updated_at              TEXT NOT NULL
 );
+
+-- Bumped by triggers whenever anything authentication or authorization depends on changes, by any
+-- process (the server, the operator CLI), so in-memory credential caches know when to drop.
+CREATE TABLE auth_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+INSERT INTO auth_epoch (id, version) VALUES (1, 0);
+CREATE TRIGGER users_insert_epoch AFTER INSERT ON users BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER users_update_epoch AFTER UPDATE ON users BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER users_delete_epoch AFTER DELETE ON users BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER user_corpus_roles_insert_epoch AFTER INSERT ON user_corpus_roles BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER user_corpus_roles_update_epoch AFTER UPDATE ON user_corpus_roles BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER user_corpus_roles_delete_epoch AFTER DELETE ON user_corpus_roles BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER corpora_insert_epoch AFTER INSERT ON corpora BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER corpora_update_epoch AFTER UPDATE ON corpora BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER corpora_delete_epoch AFTER DELETE ON corpora BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER api_keys_insert_epoch AFTER INSERT ON api_keys BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER api_keys_update_epoch AFTER UPDATE ON api_keys BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER api_keys_delete_epoch AFTER DELETE ON api_keys BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER api_key_corpora_insert_epoch AFTER INSERT ON api_key_corpora BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER api_key_corpora_update_epoch AFTER UPDATE ON api_key_corpora BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER api_key_corpora_delete_epoch AFTER DELETE ON api_key_corpora BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER app_clients_insert_epoch AFTER INSERT ON app_clients BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER app_clients_update_epoch AFTER UPDATE ON app_clients BEGIN UPDATE auth_epoch SET version = version + 1; END;
+CREATE TRIGGER app_clients_delete_epoch AFTER DELETE ON app_clients BEGIN UPDATE auth_epoch SET version = version + 1; END;
 `,
 };
