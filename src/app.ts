@@ -15,7 +15,8 @@ import { ensureOwner, type FirstStart } from './domain/identity/bootstrap.js';
 import { UserService } from './domain/identity/users.js';
 import type { OperationId } from './http/operations.js';
 import { registerAuth } from './http/plugins/auth.js';
-import { registerErrorHandling } from './http/plugins/error-handler.js';
+import { registerErrorHandling, send as sendError } from './http/plugins/error-handler.js';
+import { QuarryError } from './domain/errors.js';
 import { generateRequestId, registerRequestId } from './http/plugins/request-id.js';
 import { apiKeyRoutes } from './http/routes/api-keys.js';
 import { appClientRoutes } from './http/routes/app-clients.js';
@@ -65,13 +66,25 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     genReqId: generateRequestId,
     bodyLimit: config.body_limit_bytes,
     return503OnClosing: true,
+    // Usernames are e-mail addresses of up to 320 characters, percent-encoded in paths.
+    routerOptions: { maxParamLength: 1024 },
+    // Router errors (bad percent-encoding, over-long parameters) get the same body as any other.
+    frameworkErrors: (err, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendError(reply, request, tooLong
+        ? new QuarryError(414, 'A path parameter is too long.')
+        : new QuarryError(400, 'The URL is not validly percent-encoded.', { fieldErrors: {} }));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
+  // Only JSON (and forms, for the token endpoint) are request bodies here; plain text is a 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   registerRequestId(app);
   registerErrorHandling(app);
   registerAuth(app, { authenticator: new Authenticator(storage, tokens, new AuthCache(storage)), disabled: unsafeDisableAuth });
-  await app.register(formBody, { bodyLimit: 64 * 1024 });
+  await app.register(formBody, { bodyLimit: Math.min(64 * 1024, config.body_limit_bytes) });
   if (config.cors_origins !== 'none') {
     const origins = config.cors_origins.split(',').map((o) => o.trim()).filter(Boolean);
     await app.register(cors, {

@@ -44,7 +44,8 @@ export const ConfigSchema = Type.Object(
     owner: Type.Object(
       {
         username: Type.String({ default: 'owner', minLength: 1 }),
-        email: Type.String({ default: 'owner@localhost', minLength: 3 }),
+        // `.localhost` is reserved, so the default can never reach a real mailbox, yet is a valid address.
+        email: Type.String({ default: 'owner@quarry.localhost', minLength: 3 }),
       },
       { default: {} },
     ),

@@ -52,34 +52,39 @@ function corporaBeforeBody(request: FastifyRequest, policy: OperationPolicy): st
 export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   app.decorateRequest('principal', null);
 
-  app.addHook('onRoute', (route) => {
-    const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
-    if (route.url.startsWith('/v2') || route.url.startsWith('/oauth')) {
-      if (!id || !POLICY[id]) throw new Error(`route ${route.method} ${route.url} has no entry in the permission table`);
-    }
-  });
-
-  if (opts.disabled) return;
-
-  app.addHook('onRequest', async (request) => {
-    const policy = policyOf(request);
-    if (!policy || policy.public) return;
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
+    const policy = policyOf(request)!;
     const principal = await opts.authenticator.authenticate(readCredential(request.headers));
     request.principal = principal;
     const named = corporaBeforeBody(request, policy);
     const denied = authorize(principal, policy, named.length ? await opts.authenticator.resolveCorpora(named) : []);
     if (denied) throw forbidden(denied);
-  });
+  };
 
-  app.addHook('preValidation', async (request) => {
-    const policy = policyOf(request);
-    if (!policy || policy.public || policy.corpus?.in !== 'body' || !request.principal) return;
-    const named = policy.corpus.select(request.body);
-    if (named.length === 0) return;
+  const authorizeBody = async (request: FastifyRequest): Promise<void> => {
+    const policy = policyOf(request)!;
+    const named = policy.corpus?.in === 'body' ? policy.corpus.select(request.body) : [];
+    if (named.length === 0 || !request.principal) return;
     const denied = authorize(request.principal, policy, await opts.authenticator.resolveCorpora(named));
     if (denied) throw forbidden(denied);
+  };
+
+  // Hooks are attached per route, and only where they apply, so that public routes and routes
+  // without body-named corpora pay nothing for them.
+  app.addHook('onRoute', (route) => {
+    const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
+    if (!(route.url.startsWith('/v2') || route.url.startsWith('/oauth'))) return;
+    const policy = id ? POLICY[id] : undefined;
+    if (!policy) throw new Error(`route ${route.method} ${route.url} has no entry in the permission table`);
+    if (opts.disabled || policy.public) return;
+    route.onRequest = [authenticate, ...toArray(route.onRequest)] as typeof route.onRequest;
+    if (policy.corpus?.in === 'body') {
+      route.preValidation = [authorizeBody, ...toArray(route.preValidation)] as typeof route.preValidation;
+    }
   });
 }
+
+const toArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The principal of a request that passed the hooks; route handlers of non-public operations use it. */
 export function principalOf(request: FastifyRequest): Principal {

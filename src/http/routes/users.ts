@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { decodePageKey, listMetadata } from '../pagination.js';
 import { principalOf } from '../plugins/auth.js';
-import { PathId } from '../schemas/common.js';
 import { CreateUserBody, ListUsersQuery, ListUsersResponse, ResetPasswordResponse, UpdateUserBody, User } from '../schemas/identity.js';
 import { op, type App, type Services } from '../types.js';
 
-const UserParams = Type.Object({ username: PathId });
+/** Usernames default to e-mail addresses, which may be 320 characters long. */
+const UserParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 320 }) });
 
 export function userRoutes(app: App, { users }: Services): void {
   app.route({

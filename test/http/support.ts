@@ -1,0 +1,86 @@
+import { expect } from 'vitest';
+import type { QuarryApp } from '../../src/app.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { client } from '../helpers/app.js';
+import { schemaProblems, specProblems } from '../helpers/spec.js';
+
+/** Shared steps of the HTTP tests: small, so each test file still reads on its own. */
+
+export type Client = ReturnType<typeof client>;
+export type Res = Awaited<ReturnType<Client['get']>>;
+
+/** Asserts the status (showing the body on failure) and that the body matches the spec's response. */
+export function expectOk(res: Res, operationId: string, status: number): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(specProblems(operationId, status, res.body)).toEqual([]);
+}
+
+/** Asserts an error status and that its body is the spec's error body of that kind. */
+export function expectError(res: Res, status: number, schema: 'Error' | 'BadRequestError' | 'NotFoundError' = 'Error'): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(schemaProblems(schema, res.body)).toEqual([]);
+  expect(Array.isArray(res.body?.messages) && res.body.messages.length > 0, 'messages').toBe(true);
+  expect(res.body.request_id).toBe(res.headers['x-request-id']);
+}
+
+/** A 400 whose field_errors name `field`. */
+export function expectFieldError(res: Res, field: string): void {
+  expectError(res, 400, 'BadRequestError');
+  expect(Object.keys(res.body.field_errors ?? {}), JSON.stringify(res.body)).toContain(field);
+}
+
+export async function createCorpus(c: Client, key: string, extra: Record<string, unknown> = {}) {
+  const res = await c.post('/v2/corpora', { key, ...extra });
+  expectOk(res, 'createCorpus', 201);
+  return res.body;
+}
+
+/** Creates an API key through the API and returns its view (with `secret_key`). */
+export async function createKey(
+  c: Client,
+  api_key_role: 'personal' | 'serving' | 'serving_and_indexing',
+  corpus_keys?: string[],
+  name = `${api_key_role} key`,
+) {
+  const res = await c.post('/v2/api_keys', { name, api_key_role, ...(corpus_keys ? { corpus_keys } : {}) });
+  expectOk(res, 'createApiKey', 201);
+  return res.body as { id: string; secret_key: string; corpus_keys: string[]; enabled: boolean };
+}
+
+/**
+ * A personal key for another user. The API only creates personal keys for the caller, so this
+ * goes through the service with that user as the principal, the way first start does it.
+ */
+export async function personalKeyFor(app: QuarryApp, username: string): Promise<{ id: string; secret: string }> {
+  const user = await app.services.users.require(username);
+  const principal: Principal = { kind: 'api_key', keyId: 'test-setup', keyRole: 'personal', user, corpusIds: [] };
+  const key = await app.services.apiKeys.create(principal, { name: `${username} personal key`, api_key_role: 'personal' });
+  return { id: key.id, secret: key.secret_key! };
+}
+
+/** Walks a list with `limit` per page; asserts page sizes and that only the last page lacks a page key. */
+export async function walkPages(
+  c: Client,
+  path: string,
+  field: string,
+  operationId: string,
+  limit: number,
+): Promise<{ items: any[]; pages: number }> {
+  const items: any[] = [];
+  let pageKey: string | undefined;
+  let pages = 0;
+  const sep = path.includes('?') ? '&' : '?';
+  do {
+    const url = `${path}${sep}limit=${limit}${pageKey ? `&page_key=${encodeURIComponent(pageKey)}` : ''}`;
+    const res = await c.get(url);
+    expectOk(res, operationId, 200);
+    const page = res.body[field] as any[];
+    expect(page.length).toBeLessThanOrEqual(limit);
+    pageKey = res.body.metadata?.page_key;
+    if (pageKey !== undefined) expect(page.length).toBe(limit);
+    items.push(...page);
+    pages++;
+    expect(pages, 'too many pages: paging does not end').toBeLessThan(1000);
+  } while (pageKey !== undefined);
+  return { items, pages };
+}
