@@ -68,7 +68,7 @@ export function usersCommand(program: Command, withApp: WithApp): void {
     .description('delete a user and its personal keys')
     .action((username: string) =>
       withApp(async (app) => {
-        await app.services.users.delete(username);
+        await app.services.users.delete(null, username);
         process.stdout.write(`deleted ${username}\n`);
       }),
     );

@@ -20,12 +20,21 @@ export function isAccountAdmin(p: Principal): boolean {
   return !isCorpusBound(p) && accountRolesGrant(accountRolesOf(p), 'account.admin');
 }
 
+/**
+ * Changing someone's roles (adding or taking away) needs those roles yourself: a key without
+ * roles cannot strip an administrator, and only an owner can make or unmake another owner.
+ */
+export function assertCanChangeRoles(p: Principal, before: readonly ApiRole[], after: readonly ApiRole[]): void {
+  const changed = [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r))];
+  assertCanGrant(p, changed);
+}
+
 /** Nobody hands out a role it does not hold; only an owner may make another owner. */
 export function assertCanGrant(p: Principal, roles: readonly ApiRole[]): void {
   const held = new Set(accountRolesOf(p));
   if (held.has('owner')) return;
   const missing = roles.filter((r) => !held.has(r));
   if (missing.length > 0) {
-    throw forbidden(`You cannot grant roles you do not hold yourself: ${missing.join(', ')}.`);
+    throw forbidden(`You cannot grant or remove roles you do not hold yourself: ${missing.join(', ')}.`);
   }
 }

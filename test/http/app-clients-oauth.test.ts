@@ -182,13 +182,16 @@ describe('app clients and OAuth tokens over HTTP', () => {
       }
     });
 
-    it('a grant type other than client_credentials is 400 unsupported_grant_type', async () => {
+    it('a grant type other than client_credentials is 400 unsupported_grant_type, a missing one invalid_request', async () => {
       const c = await createClient({ name: 'grants' });
-      for (const grant_type of ['password', 'authorization_code', undefined]) {
+      for (const grant_type of ['password', 'authorization_code']) {
         const res = await tokenJson({ grant_type, client_id: c.client_id, client_secret: c.client_secret });
         expectError(res, 400);
         expect(res.body.error).toBe('unsupported_grant_type');
       }
+      const missing = await tokenJson({ client_id: c.client_id, client_secret: c.client_secret });
+      expectError(missing, 400);
+      expect(missing.body.error).toBe('invalid_request');
       const form = await tokenForm({ grant_type: 'refresh_token', client_id: c.client_id, client_secret: c.client_secret });
       expect(form.status).toBe(400);
       expect(form.body.error).toBe('unsupported_grant_type');

@@ -3,7 +3,7 @@ import { rolePolicy, type ApiPolicy } from '../../auth/api-policy.js';
 import type { Principal } from '../../auth/principal.js';
 import { hashesEqual, hashSecret, newClientSecret, newId } from '../../auth/secrets.js';
 import type { ApiRole, AppClientRecord, Page, PageRequest } from '../../storage/types.js';
-import { assertCanGrant, isAccountAdmin } from '../access.js';
+import { assertCanChangeRoles, assertCanGrant, isAccountAdmin } from '../access.js';
 import { invalidField, notFound, unauthorized } from '../errors.js';
 import type { IdentityDeps } from './deps.js';
 
@@ -102,9 +102,9 @@ export class AppClientService {
   }
 
   async update(principal: Principal, id: string, req: UpdateAppClient): Promise<AppClientView> {
-    await this.require(id);
+    const current = await this.require(id);
     const roles = req.api_roles ? [...new Set(req.api_roles)] : undefined;
-    if (roles) assertCanGrant(principal, roles);
+    if (roles) assertCanChangeRoles(principal, current.api_roles, roles);
     const updated = await this.deps.storage.appClients.update(id, { description: req.description, api_roles: roles });
     return this.view(updated!, isAccountAdmin(principal));
   }

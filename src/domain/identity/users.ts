@@ -3,7 +3,7 @@ import { rolePolicy, type ApiPolicy } from '../../auth/api-policy.js';
 import type { Principal } from '../../auth/principal.js';
 import { hashSecret, newId } from '../../auth/secrets.js';
 import type { ApiRole, CorpusRoleGrant, CorpusRoleName, Page, PageRequest, Storage, UserRecord } from '../../storage/types.js';
-import { assertCanGrant } from '../access.js';
+import { assertCanChangeRoles, assertCanGrant } from '../access.js';
 import { corpusKeysById, requireCorpora } from '../corpora/lookup.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 
@@ -127,8 +127,10 @@ export class UserService {
 
   async update(principal: Principal | null, username: string, req: UpdateUser): Promise<UserView> {
     const user = await this.require(username);
-    if (principal && req.api_roles) assertCanGrant(principal, req.api_roles);
     const apiRoles = req.api_roles ? [...new Set(req.api_roles)] : undefined;
+    if (principal && apiRoles) assertCanChangeRoles(principal, user.api_roles, apiRoles);
+    // Disabling someone takes their roles away for a while: it needs those roles too.
+    if (principal && req.enabled !== undefined && req.enabled !== user.enabled) assertCanChangeRoles(principal, user.api_roles, []);
     await this.assertKeepsOwner(user, { enabled: req.enabled ?? user.enabled, api_roles: apiRoles ?? user.api_roles });
     const updated = await this.storage.users.update(username, {
       enabled: req.enabled,
@@ -139,9 +141,10 @@ export class UserService {
     return this.view(updated!);
   }
 
-  /** Deletes the user and its personal keys. */
-  async delete(username: string): Promise<void> {
+  /** Deletes the user and its personal keys; `principal` null is the server's operator. */
+  async delete(principal: Principal | null, username: string): Promise<void> {
     const user = await this.require(username);
+    if (principal) assertCanChangeRoles(principal, user.api_roles, []);
     await this.assertKeepsOwner(user, null);
     await this.storage.users.delete(username);
   }

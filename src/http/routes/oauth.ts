@@ -26,6 +26,9 @@ export function oauthRoutes(app: App, { appClients }: Services): void {
       schema: { response: { 200: TokenResponse } },
       handler: async (req) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
+        if (body.grant_type === undefined) {
+          throw oauthError(400, 'invalid_request', 'grant_type is required; use "client_credentials".');
+        }
         if (body.grant_type !== 'client_credentials') {
           throw oauthError(400, 'unsupported_grant_type', 'grant_type must be "client_credentials".');
         }

@@ -40,7 +40,7 @@ export function userRoutes(app: App, { users }: Services): void {
     ...op('deleteUser'),
     schema: { params: UserParams },
     handler: async (req, reply) => {
-      await users.delete(req.params.username);
+      await users.delete(principalOf(req), req.params.username);
       return reply.code(204).send();
     },
   });
