@@ -24,7 +24,18 @@ export class AuthCache {
 
   /** Call once per request, before any look-up. */
   async sync(): Promise<void> {
-    const epoch = await this.storage.authEpoch();
+    this.observe(await this.storage.authEpoch());
+  }
+
+  /** The synchronous form of sync(); false when the storage cannot read its epoch synchronously. */
+  syncNow(): boolean {
+    const epoch = this.storage.authEpochSync?.();
+    if (epoch === undefined) return false;
+    this.observe(epoch);
+    return true;
+  }
+
+  private observe(epoch: number): void {
     if (epoch !== this.epoch) {
       this.principals.clear();
       this.corpusIds.clear();

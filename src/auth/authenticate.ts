@@ -35,8 +35,33 @@ export class Authenticator {
     }
   }
 
+  /**
+   * The whole answer from the cache, synchronously, when everything needed is cached and the
+   * storage can tell its epoch without waiting; undefined means "take the asynchronous path".
+   * Most authenticated requests end here, which keeps the hooks cheap.
+   */
+  fromCache(credential: Credential, corpusKeys: readonly string[]): { principal: Principal; corpora: NamedCorpus[] } | undefined {
+    if (credential.kind !== 'api_key' || corpusKeys.length > 1 || !this.cache.syncNow()) return undefined;
+    const principal = this.cache.principals.get(hashSecret(credential.secret));
+    if (!principal) return undefined;
+    if (corpusKeys.length === 0) return { principal, corpora: [] };
+    const key = corpusKeys[0]!;
+    const id = this.cache.corpusIds.get(key);
+    return id === undefined ? undefined : { principal, corpora: [{ key, id }] };
+  }
+
   /** Resolves corpus keys named by a request to their ids (absent when no such corpus exists). */
   async resolveCorpora(keys: readonly string[]): Promise<NamedCorpus[]> {
+    if (keys.length === 1) {
+      // The common case (a corpus in the path), without the set and array work below.
+      const key = keys[0]!;
+      let id = this.cache.corpusIds.get(key);
+      if (id === undefined) {
+        id = (await this.storage.corpora.getByKey(key))?.id;
+        if (id !== undefined) this.cache.remember(this.cache.corpusIds, key, id);
+      }
+      return [{ key, id }];
+    }
     const unique = [...new Set(keys)];
     const missing = unique.filter((k) => !this.cache.corpusIds.has(k));
     if (missing.length > 0) {

@@ -205,5 +205,10 @@ export interface Storage {
    * change, whichever process made the change. Credential caches compare it on every request.
    */
   authEpoch(): Promise<number>;
+  /**
+   * The same number read synchronously, for storage that can (embedded SQLite); lets the
+   * authentication hook answer from its cache without leaving the current tick.
+   */
+  authEpochSync?(): number;
   close(): Promise<void>;
 }

@@ -25,6 +25,9 @@ export function createSqliteStorage(path: string): Storage {
     async authEpoch() {
       return epoch.get() ?? 0;
     },
+    authEpochSync() {
+      return epoch.get() ?? 0;
+    },
     async close() {
       if (db.open) db.close();
     },
