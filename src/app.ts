@@ -8,7 +8,6 @@ import { loadMasterKey } from './auth/master-key.js';
 import { SecretBox, tokenSigningKey } from './auth/secrets.js';
 import { TokenIssuer } from './auth/tokens.js';
 import type { Config } from './config/schema.js';
-import { CorpusService } from './domain/corpora/corpora.js';
 import { ApiKeyService } from './domain/identity/api-keys.js';
 import { AppClientService } from './domain/identity/app-clients.js';
 import { ensureOwner, type FirstStart } from './domain/identity/bootstrap.js';
@@ -24,6 +23,17 @@ import { corpusRoutes } from './http/routes/corpora.js';
 import { notBuiltRoutes } from './http/routes/not-built.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { userRoutes } from './http/routes/users.js';
+import { documentRoutes } from './http/routes/documents.js';
+import { encoderRoutes } from './http/routes/encoders.js';
+import { jobRoutes } from './http/routes/jobs.js';
+import { registerJsonBody } from './http/plugins/json-body.js';
+import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
+import { DocumentService } from './domain/documents/documents.js';
+import { compileDocumentFilter } from './domain/documents/filter.js';
+import { EncoderService } from './domain/encoders/encoders.js';
+import { JobService } from './domain/jobs/jobs.js';
+import { JobRunner } from './domain/jobs/runner.js';
+import { createEncoder } from './providers/encoders/registry.js';
 import type { App, Services } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
 import type { Storage } from './storage/types.js';
@@ -45,17 +55,6 @@ export type QuarryApp = App & { services: Services; firstStart: () => Promise<Fi
  * The storage is closed when the app closes.
  */
 export async function buildApp({ config, storage, unsafeDisableAuth, logStream }: AppDeps): Promise<QuarryApp> {
-  const masterKey = loadMasterKey({ data_dir: config.data_dir, ...config.auth });
-  const secrets = config.auth.store_secrets ? new SecretBox(masterKey) : null;
-  const tokens = new TokenIssuer(tokenSigningKey(masterKey), config.auth.token_ttl_seconds);
-  const deps = { storage, secrets, tokens };
-  const services: Services = {
-    apiKeys: new ApiKeyService(deps),
-    users: new UserService(storage),
-    appClients: new AppClientService(deps),
-    corpora: new CorpusService(storage),
-  };
-
   const app = Fastify({
     logger: {
       level: config.log_level,
@@ -78,8 +77,30 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
+  const masterKey = loadMasterKey({ data_dir: config.data_dir, ...config.auth });
+  // Provider credentials are always sealed (they must be usable); `store_secrets` only decides
+  // whether API key and client secrets can be read back.
+  const vault = new SecretBox(masterKey);
+  const secrets = config.auth.store_secrets ? vault : null;
+  const tokens = new TokenIssuer(tokenSigningKey(masterKey), config.auth.token_ttl_seconds);
+  const deps = { storage, secrets, tokens };
+  const encoders = new EncoderService(storage, vault, createEncoder);
+  const handlers = { replace_filter_attributes: replaceFilterAttributesJob(storage) };
+  const runner = new JobRunner(storage, handlers, app.log);
+  const jobs = new JobService(storage, runner.wake);
+  const services: Services = {
+    apiKeys: new ApiKeyService(deps),
+    users: new UserService(storage),
+    appClients: new AppClientService(deps),
+    corpora: new CorpusService(storage, jobs, (name) => encoders.exists(name)),
+    documents: new DocumentService(storage, encoders, compileDocumentFilter),
+    encoders,
+    jobs,
+  };
+
   // Only JSON (and forms, for the token endpoint) are request bodies here; plain text is a 415.
   app.removeContentTypeParser('text/plain');
+  registerJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   registerRequestId(app);
   registerErrorHandling(app);
@@ -101,7 +122,8 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
     if (id) built.add(id);
   });
-  for (const routes of [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes]) routes(app, services);
+  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes];
+  for (const routes of modules) routes(app, services);
   notBuiltRoutes(app, built);
 
   app.get('/healthz', async () => {
@@ -109,7 +131,12 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     return { status: 'ok' };
   });
 
-  app.addHook('onClose', async () => storage.close());
+  app.addHook('onReady', async () => runner.start());
+  app.addHook('onClose', async () => {
+    await runner.stop();
+    await encoders.close();
+    await storage.close();
+  });
 
   const quarry = app as QuarryApp;
   quarry.decorate('services', services);

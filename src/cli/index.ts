@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.js';
+import { ingestCommand } from './ingest.js';
 import { keysCommand } from './keys.js';
 import { reportError } from './operator.js';
 import { configFrom, openApp, type GlobalFlags } from './runtime.js';
@@ -48,5 +49,6 @@ const withApp = async (fn: Parameters<Parameters<typeof keysCommand>[1]>[0]) => 
 
 keysCommand(program, withApp);
 usersCommand(program, withApp);
+ingestCommand(program, withApp);
 
 await program.parseAsync(process.argv);

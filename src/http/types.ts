@@ -4,6 +4,9 @@ import type { ApiKeyService } from '../domain/identity/api-keys.js';
 import type { AppClientService } from '../domain/identity/app-clients.js';
 import type { UserService } from '../domain/identity/users.js';
 import type { CorpusService } from '../domain/corpora/corpora.js';
+import type { DocumentService } from '../domain/documents/documents.js';
+import type { EncoderService } from '../domain/encoders/encoders.js';
+import type { JobService } from '../domain/jobs/jobs.js';
 import { operation, type OperationId } from './operations.js';
 
 export type App = FastifyInstance<
@@ -20,6 +23,9 @@ export interface Services {
   users: UserService;
   appClients: AppClientService;
   corpora: CorpusService;
+  documents: DocumentService;
+  encoders: EncoderService;
+  jobs: JobService;
 }
 
 /** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */

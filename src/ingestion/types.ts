@@ -40,4 +40,6 @@ export interface NormalizedPart {
   section_path: number[];
   /** The table a part describes, when it comes from a table. */
   table_id?: string;
+  /** Where in the request body the part came from (e.g. "document_parts.3"), for field_errors. */
+  source?: string;
 }

@@ -114,10 +114,13 @@ export interface CorpusRecord {
   encoder_name: string;
   filter_attributes: FilterAttributeRecord[];
   custom_dimensions: CustomDimensionRecord[];
+  /** Fixed by the first vector stored; every later vector must match it. */
+  vector_dimensions: number | null;
   created_at: string;
 }
 
-export type NewCorpus = Omit<CorpusRecord, 'id' | 'created_at' | 'enabled'>;
+export type NewCorpus = Omit<CorpusRecord, 'id' | 'created_at' | 'enabled' | 'vector_dimensions'>;
+export type CorpusPatch = Partial<Pick<CorpusRecord, 'enabled' | 'name' | 'description' | 'save_history' | 'filter_attributes'>>;
 
 /** Keyset paging: `after` is the opaque position returned as `next` by the previous page. */
 export interface PageRequest {
@@ -182,6 +185,7 @@ export interface CorpusRepository {
     page: PageRequest,
     filter?: { onlyIds?: number[]; nameRegex?: string; ids?: number[] },
   ): Promise<Page<CorpusRecord>>;
+  update(key: string, patch: CorpusPatch): Promise<CorpusRecord | undefined>;
   /** Deletes the corpus, its data, and its bindings to keys and user roles. */
   delete(key: string): Promise<boolean>;
 }
@@ -198,6 +202,9 @@ export interface Storage {
   readonly apiKeys: ApiKeyRepository;
   readonly appClients: AppClientRepository;
   readonly corpora: CorpusRepository;
+  readonly documents: DocumentRepository;
+  readonly jobs: JobRepository;
+  readonly encoders: EncoderRepository;
   /** A cheap round trip, used by the health check. */
   ping(): Promise<void>;
   /**
@@ -211,4 +218,136 @@ export interface Storage {
    */
   authEpochSync?(): number;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents, jobs, encoders
+
+export interface StoredPart {
+  text: string;
+  context: string | null;
+  metadata: Record<string, unknown>;
+  custom_dimensions: Record<string, number>;
+  is_title: boolean;
+  lang: string | null;
+  offset: number;
+  section_path: number[] | null;
+  table_id: string | null;
+  /** L2-normalised embedding; its length is the corpus's vector dimension. */
+  vector: Float32Array;
+}
+
+export interface NewDocument {
+  corpus_id: number;
+  doc_id: string;
+  /** Title indexed lexically with every part (from metadata.title or the structured title). */
+  title: string | null;
+  metadata: Record<string, unknown>;
+  tables: unknown[];
+  images: unknown[];
+  parts: StoredPart[];
+}
+
+export interface DocumentRecord {
+  seq: number;
+  corpus_id: number;
+  doc_id: string;
+  metadata: Record<string, unknown>;
+  tables: unknown[];
+  images: unknown[];
+  text_chars: number;
+  metadata_chars: number;
+  created_at: string;
+}
+
+export type PartRecord = Omit<StoredPart, 'vector'> & { id: number; part_index: number };
+
+export interface CorpusUsage {
+  docs: number;
+  parts: number;
+  characters: number;
+  metadata_characters: number;
+}
+
+/** A compiled metadata filter: a SQL fragment over the documents table aliased `d`. */
+export interface SqlFilter {
+  sql: string;
+  params: unknown[];
+}
+
+export interface DocumentRepository {
+  /**
+   * Stores a document with all its parts, their lexical postings and vectors in one transaction:
+   * afterwards the document is wholly present or (on any error, or a crash) wholly absent.
+   * Throws `conflict` when the corpus already has a document with that id, and refuses vectors
+   * whose dimension differs from the corpus's (the first document fixes it).
+   */
+  create(doc: NewDocument): Promise<DocumentRecord>;
+  get(corpusId: number, docId: string): Promise<DocumentRecord | undefined>;
+  parts(docSeq: number): Promise<PartRecord[]>;
+  list(corpusId: number, page: PageRequest, filter?: SqlFilter): Promise<Page<DocumentRecord>>;
+  setMetadata(corpusId: number, docId: string, metadata: Record<string, unknown>): Promise<DocumentRecord | undefined>;
+  /** Removes the document, its parts, postings and vectors. */
+  delete(corpusId: number, docId: string): Promise<boolean>;
+  /** Removes every document of the corpus (reset), keeping the corpus and its settings. */
+  deleteAll(corpusId: number): Promise<number>;
+  usage(corpusId: number): Promise<CorpusUsage>;
+}
+
+export type JobState = 'queued' | 'started' | 'completed' | 'failed' | 'failed_will_retry' | 'aborted';
+export type JobType = 'replace_filter_attributes' | 'rebuild_vector_index';
+
+export interface JobRecord {
+  id: string;
+  type: JobType;
+  corpus_id: number | null;
+  corpus_key: string | null;
+  state: JobState;
+  payload: Record<string, unknown>;
+  error: string | null;
+  attempts: number;
+  created_by_username: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export type NewJob = Pick<JobRecord, 'id' | 'type' | 'corpus_id' | 'corpus_key' | 'payload' | 'created_by_username'>;
+
+export interface JobRepository {
+  create(job: NewJob): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | undefined>;
+  list(
+    page: PageRequest,
+    filter?: { corpusIds?: number[]; states?: JobState[]; createdAfter?: string },
+  ): Promise<Page<JobRecord>>;
+  /** Atomically moves the oldest queued job to `started` and returns it; undefined when none. */
+  claimNext(): Promise<JobRecord | undefined>;
+  finish(id: string, state: 'completed' | 'failed' | 'aborted', error?: string): Promise<void>;
+  /** After a crash: jobs left `started` go back to `queued`. Returns how many. */
+  requeueStarted(): Promise<number>;
+}
+
+export interface EncoderRecord {
+  /** Numeric id; the API shows `enc_<id>`. Below 100 are built-ins, which are not stored. */
+  id: number;
+  name: string;
+  type: string;
+  description: string | null;
+  /** Non-secret settings: uri, model, path… */
+  config: Record<string, unknown>;
+  /** Authentication settings sealed under the master key. */
+  auth_encrypted: string | null;
+  output_dimensions: number | null;
+  enabled: boolean;
+  created_at: string;
+}
+
+export type NewEncoder = Omit<EncoderRecord, 'id' | 'created_at' | 'enabled'>;
+
+export interface EncoderRepository {
+  /** Throws `conflict` when the name is taken. */
+  create(encoder: NewEncoder): Promise<EncoderRecord>;
+  getByName(name: string): Promise<EncoderRecord | undefined>;
+  list(page: PageRequest, filter?: { nameRegex?: string }): Promise<Page<EncoderRecord>>;
 }

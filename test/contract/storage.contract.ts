@@ -860,7 +860,7 @@ export function runStorageContract(name: string, makeStorage: MakeStorage): void
           custom_dimensions: [{ name: 'boost', description: 'Editorial boost', indexing_default: 0, querying_default: 1.5 }],
         });
         const corpus = await storage.corpora.create(input);
-        expect(corpus).toEqual({ ...input, id: corpus.id, enabled: true, created_at: corpus.created_at });
+        expect(corpus).toEqual({ ...input, id: corpus.id, enabled: true, vector_dimensions: null, created_at: corpus.created_at });
         expect(Number.isInteger(corpus.id)).toBe(true);
         expect(corpus.id).toBeGreaterThan(0);
         expectIsoUtc(corpus.created_at);

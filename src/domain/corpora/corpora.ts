@@ -1,6 +1,8 @@
 import type { Principal } from '../../auth/principal.js';
-import { isKnownEncoder, LEGACY_ENCODER_IDS, BUILT_IN_ENCODER } from '../../providers/encoders/catalog.js';
-import type { CorpusRecord, CustomDimensionRecord, FilterAttributeRecord, Page, PageRequest, Storage } from '../../storage/types.js';
+import { LEGACY_ENCODER_IDS, BUILT_IN_ENCODER } from '../../providers/encoders/catalog.js';
+import type { CorpusRecord, CorpusUsage, CustomDimensionRecord, FilterAttributeRecord, Page, PageRequest, Storage } from '../../storage/types.js';
+import type { JobService } from '../jobs/jobs.js';
+import { MAX_METADATA_BYTES } from '../../ingestion/pipeline.js';
 import { visibleCorpusIds } from '../access.js';
 import { checkRegex } from '../identity/app-clients.js';
 import { badRequest, invalidField, notFound } from '../errors.js';
@@ -18,7 +20,22 @@ export interface CorpusView {
   save_history: boolean;
   filter_attributes: FilterAttributeRecord[];
   custom_dimensions: CustomDimensionRecord[];
+  limits?: CorpusLimits;
   created_at: string;
+}
+
+export interface CorpusLimits {
+  used_docs: number;
+  used_parts: number;
+  used_characters: number;
+  max_metadata_bytes: number;
+}
+
+export interface UpdateCorpus {
+  enabled?: boolean;
+  name?: string;
+  description?: string;
+  save_history?: boolean;
 }
 
 export interface CreateCorpus {
@@ -36,7 +53,7 @@ export interface CreateCorpus {
 
 export const corpusId = (c: CorpusRecord): string => `crp_${c.id}`;
 
-function view(c: CorpusRecord): CorpusView {
+function view(c: CorpusRecord, usage?: CorpusUsage): CorpusView {
   return {
     id: corpusId(c),
     key: c.key,
@@ -50,8 +67,26 @@ function view(c: CorpusRecord): CorpusView {
     save_history: c.save_history,
     filter_attributes: c.filter_attributes,
     custom_dimensions: c.custom_dimensions,
+    ...(usage
+      ? {
+          limits: {
+            used_docs: usage.docs,
+            used_parts: usage.parts,
+            used_characters: usage.characters,
+            max_metadata_bytes: MAX_METADATA_BYTES,
+          },
+        }
+      : {}),
     created_at: c.created_at,
   };
+}
+
+/** Fills defaults and refuses an attribute declared twice at the same level. */
+function checkedAttributes(given: NonNullable<CreateCorpus['filter_attributes']>): FilterAttributeRecord[] {
+  const attributes = given.map((a) => ({ ...a, indexed: a.indexed ?? true }));
+  const dup = duplicates(attributes.map((a) => `${a.level}:${a.name}`));
+  if (dup.length) throw invalidField('filter_attributes', `declared twice: ${dup.join(', ')}`);
+  return attributes;
 }
 
 function duplicates(names: string[]): string[] {
@@ -60,7 +95,12 @@ function duplicates(names: string[]): string[] {
 
 /** Corpora: the collections that documents, queries and corpus-bound keys attach to. */
 export class CorpusService {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly jobs: JobService,
+    /** Whether an encoder name is built in or registered. */
+    private readonly encoderExists: (name: string) => Promise<boolean>,
+  ) {}
 
   async create(req: CreateCorpus): Promise<CorpusView> {
     let encoder = req.encoder_name;
@@ -69,10 +109,8 @@ export class CorpusService {
       if (!encoder) throw invalidField('encoder_id', `unknown encoder id '${req.encoder_id}'; use encoder_name`);
     }
     encoder ??= BUILT_IN_ENCODER;
-    if (!isKnownEncoder(encoder)) throw invalidField('encoder_name', `unknown encoder '${encoder}'; GET /v2/encoders lists them`);
-    const attributes = (req.filter_attributes ?? []).map((a) => ({ ...a, indexed: a.indexed ?? true }));
-    const dupAttrs = duplicates(attributes.map((a) => `${a.level}:${a.name}`));
-    if (dupAttrs.length) throw invalidField('filter_attributes', `declared twice: ${dupAttrs.join(', ')}`);
+    if (!(await this.encoderExists(encoder))) throw invalidField('encoder_name', `unknown encoder '${encoder}'; GET /v2/encoders lists them`);
+    const attributes = checkedAttributes(req.filter_attributes ?? []);
     const dims = (req.custom_dimensions ?? []).map((d) => ({
       name: d.name,
       ...(d.description !== undefined ? { description: d.description } : {}),
@@ -92,7 +130,7 @@ export class CorpusService {
       filter_attributes: attributes,
       custom_dimensions: dims,
     });
-    return view(record);
+    return view(record, await this.storage.documents.usage(record.id));
   }
 
   /** A key bound to corpora sees only its own; a user with per-corpus roles only those corpora. */
@@ -107,7 +145,7 @@ export class CorpusService {
       });
     }
     const result = await this.storage.corpora.list(page, { onlyIds: visibleCorpusIds(principal), nameRegex, ids });
-    return { ...result, items: result.items.map(view) };
+    return { ...result, items: result.items.map((c) => view(c)) };
   }
 
   async require(key: string): Promise<CorpusRecord> {
@@ -116,8 +154,44 @@ export class CorpusService {
     return c;
   }
 
+  /** The corpus with its usage figures (`limits`). */
   async get(key: string): Promise<CorpusView> {
-    return view(await this.require(key));
+    const corpus = await this.require(key);
+    return view(corpus, await this.storage.documents.usage(corpus.id));
+  }
+
+  async update(key: string, req: UpdateCorpus): Promise<CorpusView> {
+    await this.require(key);
+    if (req.name !== undefined && !req.name.trim()) throw invalidField('name', 'must not be empty');
+    const updated = await this.storage.corpora.update(key, req);
+    return view(updated!, await this.storage.documents.usage(updated!.id));
+  }
+
+  /** Removes every document and its index entries; the corpus, its settings and keys stay. */
+  async reset(key: string): Promise<void> {
+    const corpus = await this.require(key);
+    await this.storage.documents.deleteAll(corpus.id);
+  }
+
+  async computeSize(key: string) {
+    const usage = await this.storage.documents.usage((await this.require(key)).id);
+    return {
+      used_docs: usage.docs,
+      used_parts: usage.parts,
+      used_characters: usage.characters,
+      used_metadata_characters: usage.metadata_characters,
+    };
+  }
+
+  /** Queues the change as a job; the new attributes apply when the job completes. */
+  async replaceFilterAttributes(
+    principal: Principal,
+    key: string,
+    attributes: CreateCorpus['filter_attributes'] & object,
+  ): Promise<{ job_id: string }> {
+    const corpus = await this.require(key);
+    const job = await this.jobs.enqueue('replace_filter_attributes', corpus, { filter_attributes: checkedAttributes(attributes) }, principal);
+    return { job_id: job.id };
   }
 
   /** Deletes the corpus with its data; keys bound to it lose that binding for good. */
@@ -125,3 +199,13 @@ export class CorpusService {
     if (!(await this.storage.corpora.delete(key))) throw notFound('Corpus', key);
   }
 }
+
+/** The `replace_filter_attributes` job: swaps in the new declarations (safe to run twice). */
+export const replaceFilterAttributesJob =
+  (storage: Storage) =>
+  async (job: { corpus_id: number | null; payload: Record<string, unknown> }): Promise<void> => {
+    // By id, not key: a corpus deleted and re-created under the same key is another corpus.
+    const corpus = job.corpus_id === null ? undefined : await storage.corpora.getById(job.corpus_id);
+    if (!corpus) throw new Error('the corpus no longer exists');
+    await storage.corpora.update(corpus.key, { filter_attributes: job.payload.filter_attributes as FilterAttributeRecord[] });
+  };

@@ -1,6 +1,10 @@
 import { decodePageKey, listMetadata } from '../pagination.js';
 import { principalOf } from '../plugins/auth.js';
-import { Corpus, CorpusKeyParams, CreateCorpusBody, ListCorporaQuery, ListCorporaResponse } from '../schemas/corpora.js';
+import {
+  ComputeSizeResponse, Corpus, CorpusKeyParams, CreateCorpusBody, ListCorporaQuery, ListCorporaResponse,
+  ReplaceFilterAttributesBody, UpdateCorpusBody,
+} from '../schemas/corpora.js';
+import { Type } from '@sinclair/typebox';
 import { op, type App, type Services } from '../types.js';
 
 export function corpusRoutes(app: App, { corpora }: Services): void {
@@ -33,5 +37,36 @@ export function corpusRoutes(app: App, { corpora }: Services): void {
       await corpora.delete(req.params.corpus_key);
       return reply.code(204).send();
     },
+  });
+
+  app.route({
+    ...op('updateCorpus'),
+    schema: { params: CorpusKeyParams, body: UpdateCorpusBody, response: { 200: Corpus } },
+    handler: async (req) => corpora.update(req.params.corpus_key, req.body),
+  });
+
+  app.route({
+    ...op('resetCorpus'),
+    schema: { params: CorpusKeyParams },
+    handler: async (req, reply) => {
+      await corpora.reset(req.params.corpus_key);
+      return reply.code(204).send();
+    },
+  });
+
+  app.route({
+    ...op('replaceFilterAttributes'),
+    schema: {
+      params: CorpusKeyParams,
+      body: ReplaceFilterAttributesBody,
+      response: { 200: Type.Object({ job_id: Type.String() }) },
+    },
+    handler: async (req) => corpora.replaceFilterAttributes(principalOf(req), req.params.corpus_key, req.body.filter_attributes),
+  });
+
+  app.route({
+    ...op('computeCorpusSize'),
+    schema: { params: CorpusKeyParams, response: { 200: ComputeSizeResponse } },
+    handler: async (req) => corpora.computeSize(req.params.corpus_key),
   });
 }

@@ -30,6 +30,14 @@ export const Corpus = Type.Object({
   save_history: Type.Boolean(),
   filter_attributes: Type.Array(FilterAttribute),
   custom_dimensions: Type.Array(CustomDimension),
+  limits: Type.Optional(
+    Type.Object({
+      used_docs: Type.Integer(),
+      used_parts: Type.Integer(),
+      used_characters: Type.Integer(),
+      max_metadata_bytes: Type.Integer(),
+    }),
+  ),
   created_at: Type.String({ format: 'date-time' }),
 });
 
@@ -55,3 +63,19 @@ export const ListCorporaQuery = Type.Object({
 export const ListCorporaResponse = Type.Object({ corpora: Type.Array(Corpus), metadata: ListMetadata });
 
 export const CorpusKeyParams = Type.Object({ corpus_key: CorpusKey });
+
+export const UpdateCorpusBody = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  name: Type.Optional(Type.String({ maxLength: 256 })),
+  description: Type.Optional(Type.String({ maxLength: 4096 })),
+  save_history: Type.Optional(Type.Boolean()),
+});
+
+export const ReplaceFilterAttributesBody = Type.Object({ filter_attributes: Type.Array(FilterAttribute, { maxItems: 200 }) });
+
+export const ComputeSizeResponse = Type.Object({
+  used_docs: Type.Integer(),
+  used_parts: Type.Integer(),
+  used_characters: Type.Integer(),
+  used_metadata_characters: Type.Integer(),
+});

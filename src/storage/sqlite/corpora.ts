@@ -1,5 +1,5 @@
 import { conflict } from '../../domain/errors.js';
-import type { CorpusRecord, CorpusRepository, NewCorpus, Page, PageRequest } from '../types.js';
+import type { CorpusPatch, CorpusRecord, CorpusRepository, NewCorpus, Page, PageRequest } from '../types.js';
 import { bool, nowIso, toPage, type Db } from './database.js';
 
 interface CorpusRow {
@@ -14,6 +14,7 @@ interface CorpusRow {
   encoder_name: string;
   filter_attributes: string;
   custom_dimensions: string;
+  vector_dimensions: number | null;
   created_at: string;
 }
 
@@ -29,6 +30,7 @@ const map = (r: CorpusRow): CorpusRecord => ({
   encoder_name: r.encoder_name,
   filter_attributes: JSON.parse(r.filter_attributes),
   custom_dimensions: JSON.parse(r.custom_dimensions),
+  vector_dimensions: r.vector_dimensions,
   created_at: r.created_at,
 });
 
@@ -104,6 +106,26 @@ export class SqliteCorpora implements CorpusRepository {
         limit: page.limit + 1,
       });
     return toPage(rows, page.limit, (r) => r.id, map);
+  }
+
+  async update(key: string, patch: CorpusPatch): Promise<CorpusRecord | undefined> {
+    const row = this.byKey.get(key);
+    if (!row) return undefined;
+    const flag = (v: boolean | undefined, old: number) => (v === undefined ? old : v ? 1 : 0);
+    this.db
+      .prepare(
+        `UPDATE corpora SET enabled = ?, name = ?, description = ?, save_history = ?, filter_attributes = ?
+         WHERE id = ?`,
+      )
+      .run(
+        flag(patch.enabled, row.enabled),
+        patch.name ?? row.name,
+        patch.description ?? row.description,
+        flag(patch.save_history, row.save_history),
+        patch.filter_attributes ? JSON.stringify(patch.filter_attributes) : row.filter_attributes,
+        row.id,
+      );
+    return map(this.byId.get(row.id)!);
   }
 
   async delete(key: string): Promise<boolean> {

@@ -4,6 +4,9 @@ import type { Storage } from '../types.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAppClients } from './app-clients.js';
 import { SqliteCorpora } from './corpora.js';
+import { SqliteDocuments } from './documents.js';
+import { SqliteEncoders } from './encoders.js';
+import { SqliteJobs } from './jobs.js';
 import { openDatabase } from './database.js';
 import { SqliteUsers } from './users.js';
 
@@ -19,6 +22,9 @@ export function createSqliteStorage(path: string): Storage {
     apiKeys: new SqliteApiKeys(db),
     appClients: new SqliteAppClients(db),
     corpora: new SqliteCorpora(db),
+    documents: new SqliteDocuments(db),
+    jobs: new SqliteJobs(db),
+    encoders: new SqliteEncoders(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

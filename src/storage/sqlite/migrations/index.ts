@@ -4,6 +4,7 @@
  * Kept as TypeScript so the same files work from source and from the compiled build.
  */
 import { m001Identity } from './001-identity.js';
+import { m002Documents } from './002-documents.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Identity];
+export const MIGRATIONS: readonly Migration[] = [m001Identity, m002Documents];

@@ -1,0 +1,125 @@
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { QuarryError } from '../domain/errors.js';
+import type { DocumentBody } from '../ingestion/documents.js';
+import type { WithApp } from './keys.js';
+
+/** One document to ingest, or the reason a source could not give one. */
+type Item = { source: string; body: DocumentBody } | { source: string; error: string };
+
+const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.text']);
+
+/** A plain text file becomes a structured document with one section; its file name is its id. */
+function fromTextFile(path: string): Item {
+  const text = readFileSync(path, 'utf8');
+  const title = basename(path, extname(path));
+  return { source: path, body: { type: 'structured', id: basename(path), title, metadata: { title, source: path }, sections: [{ text }] } };
+}
+
+/** JSONL: one create-document body per line, as POST /v2/corpora/{key}/documents takes it. */
+async function* fromJsonLines(path: string): AsyncGenerator<Item> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (!line.trim()) continue;
+    try {
+      yield { source: `${path}:${n}`, body: JSON.parse(line) as DocumentBody };
+    } catch (err) {
+      yield { source: `${path}:${n}`, error: `not valid JSON (${(err as Error).message})` };
+    }
+  }
+}
+
+async function countItems(paths: string[]): Promise<number> {
+  let total = 0;
+  for (const p of paths) {
+    if (extname(p) === '.jsonl') {
+      for await (const line of createInterface({ input: createReadStream(p, 'utf8'), crlfDelay: Infinity })) if (line.trim()) total++;
+    } else total++;
+  }
+  return total;
+}
+
+async function* items(paths: string[]): AsyncGenerator<Item> {
+  for (const p of paths) {
+    try {
+      if (!statSync(p).isFile()) {
+        yield { source: p, error: 'not a file' };
+        continue;
+      }
+    } catch {
+      yield { source: p, error: 'does not exist' };
+      continue;
+    }
+    const ext = extname(p).toLowerCase();
+    if (ext === '.jsonl') yield* fromJsonLines(p);
+    else if (ext === '.json') {
+      try {
+        yield { source: p, body: JSON.parse(readFileSync(p, 'utf8')) as DocumentBody };
+      } catch (err) {
+        yield { source: p, error: `not valid JSON (${(err as Error).message})` };
+      }
+    } else if (TEXT_EXTENSIONS.has(ext)) yield fromTextFile(p);
+    else yield { source: p, error: `unsupported file type '${ext}': use .txt, .md, .json or .jsonl` };
+  }
+}
+
+/**
+ * `quarry ingest <corpus> <files…>`: bulk indexing on the server machine through the same
+ * ingestion pipeline as the API, one document per transaction, with a progress bar and a summary.
+ * Documents already in the corpus are skipped, so an interrupted run can simply be run again.
+ */
+export function ingestCommand(program: Command, withApp: WithApp): void {
+  program
+    .command('ingest <corpus> <files...>')
+    .description('index .txt/.md files, .json document bodies or .jsonl files (one body per line) into a corpus')
+    .option('--quiet', 'no progress bar')
+    .action((corpus: string, files: string[], opts: { quiet?: boolean }) =>
+      withApp(async (app) => {
+        await app.services.corpora.require(corpus);
+        const total = await countItems(files);
+        const bar = new cliProgress.SingleBar(
+          { format: 'ingest [{bar}] {value}/{total} documents | {eta_formatted} left | {failed} failed', hideCursor: true, noTTYOutput: false },
+          cliProgress.Presets.shades_classic,
+        );
+        const show = !opts.quiet && process.stderr.isTTY;
+        if (show) bar.start(total, 0, { failed: 0 });
+        const summary = { indexed: 0, parts: 0, skipped: 0, failed: 0 };
+        const failures: string[] = [];
+        const started = Date.now();
+        for await (const item of items(files)) {
+          if ('error' in item) {
+            summary.failed++;
+            failures.push(`${item.source}: ${item.error}`);
+          } else {
+            try {
+              const doc = await app.services.documents.create(corpus, item.body);
+              summary.indexed++;
+              summary.parts += doc.parts?.length ?? 0;
+            } catch (err) {
+              if (err instanceof QuarryError && err.status === 409) summary.skipped++;
+              else {
+                summary.failed++;
+                const fields = err instanceof QuarryError && err.details.fieldErrors ? ` ${JSON.stringify(err.details.fieldErrors)}` : '';
+                failures.push(`${item.source}: ${(err as Error).message}${fields}`);
+              }
+            }
+          }
+          if (show) bar.increment(1, { failed: summary.failed });
+        }
+        if (show) bar.stop();
+        const seconds = (Date.now() - started) / 1000;
+        for (const f of failures.slice(0, 20)) process.stderr.write(`failed: ${f}\n`);
+        if (failures.length > 20) process.stderr.write(`… and ${failures.length - 20} more failures\n`);
+        process.stdout.write(
+          `indexed ${summary.indexed} documents (${summary.parts} parts), skipped ${summary.skipped} already present, ` +
+            `failed ${summary.failed}, in ${seconds.toFixed(1)} s\n`,
+        );
+        if (summary.failed > 0) process.exitCode = 1;
+      }),
+    );
+}

@@ -1,0 +1,162 @@
+import type { SecretBox } from '../../auth/secrets.js';
+import { BUILT_IN_ENCODER, VECTARA_ENCODER_ALIASES } from '../../providers/encoders/catalog.js';
+import type { EncoderSpec } from '../../providers/encoders/registry.js';
+import type { Encoder } from '../../providers/encoders/types.js';
+import type { EncoderRecord, Page, PageRequest, Storage } from '../../storage/types.js';
+import { checkRegex } from '../identity/app-clients.js';
+import { invalidField, notFound } from '../errors.js';
+
+export type EncoderFactory = (spec: EncoderSpec) => Encoder;
+
+type RemoteAuth = { type: 'bearer'; token: string } | { type: 'header'; header: string; value: string };
+
+export interface EncoderView {
+  id: string;
+  name: string;
+  type: string;
+  output_dimensions?: number;
+  default: boolean;
+  enabled: boolean;
+  /** Quarry addition: what the encoder is, in plain words. */
+  description?: string;
+}
+
+export interface CreateEncoder {
+  type: 'openai-compatible';
+  name: string;
+  description?: string;
+  uri: string;
+  model: string;
+  output_dimensions?: number;
+  auth?: RemoteAuth;
+}
+
+/** Built-in encoders, listed before registered ones, with ids below 100. */
+const BUILT_INS: EncoderView[] = [
+  {
+    id: 'enc_1',
+    name: BUILT_IN_ENCODER,
+    type: 'builtin',
+    output_dimensions: 100,
+    default: true,
+    enabled: true,
+    description:
+      'Built-in, offline: GloVe 100-dimensional word vectors averaged with smooth inverse frequency weights. ' +
+      'Not a neural model; register an OpenAI-compatible encoder for stronger semantic search.',
+  },
+  ...Object.entries(VECTARA_ENCODER_ALIASES).map(([alias, target], i) => ({
+    id: `enc_${i + 2}`,
+    name: alias,
+    type: 'builtin',
+    output_dimensions: 100,
+    default: false,
+    enabled: true,
+    description: `Vectara's encoder name, accepted so Vectara client code runs unchanged; served here by ${target}.`,
+  })),
+];
+
+const view = (r: EncoderRecord): EncoderView => ({
+  id: `enc_${r.id}`,
+  name: r.name,
+  type: r.type,
+  ...(r.output_dimensions ? { output_dimensions: r.output_dimensions } : {}),
+  default: false,
+  enabled: r.enabled,
+  ...(r.description ? { description: r.description } : {}),
+});
+
+/**
+ * Encoders: the built-in one (and its Vectara alias) plus OpenAI-compatible endpoints registered
+ * through the API. Remote credentials are sealed under the master key. Working encoders are built
+ * once per name and reused.
+ */
+export class EncoderService {
+  private readonly live = new Map<string, Encoder>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly vault: SecretBox,
+    private readonly factory: EncoderFactory,
+  ) {}
+
+  async list(page: PageRequest, filter: { filter?: string }): Promise<Page<EncoderView>> {
+    const re = checkRegex('filter', filter.filter);
+    const after = page.after ?? 0;
+    // One paging order: built-ins at positions 1..99, registered encoders at their ids (>= 100).
+    const entries = BUILT_INS.map((v, i) => ({ pos: i + 1, v })).filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
+    const stored = await this.storage.encoders.list({ limit: page.limit, after: Math.max(after, 99) }, { nameRegex: re });
+    entries.push(...stored.items.map((r) => ({ pos: r.id, v: view(r) })));
+    const shown = entries.slice(0, page.limit);
+    const more = entries.length > page.limit || stored.next !== undefined;
+    return { items: shown.map((e) => e.v), ...(more ? { next: shown.at(-1)!.pos } : {}) };
+  }
+
+  /** Registers a remote encoder after one trial call, which also learns its dimension. */
+  async create(req: CreateEncoder): Promise<EncoderView> {
+    const name = req.name.trim();
+    if (!name) throw invalidField('name', 'must not be empty');
+    if (BUILT_INS.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in encoder`);
+    let uri: URL;
+    try {
+      uri = new URL(req.uri);
+    } catch {
+      throw invalidField('uri', 'must be an absolute http or https URL');
+    }
+    if (uri.protocol !== 'http:' && uri.protocol !== 'https:') throw invalidField('uri', 'must be an http or https URL');
+    const spec: EncoderSpec = { type: 'openai-compatible', name, uri: uri.toString(), model: req.model, output_dimensions: req.output_dimensions, auth: req.auth };
+    let dims: number;
+    try {
+      const [v] = await this.factory(spec).embed(['Quarry checks that this encoder answers.'], 'document');
+      dims = v!.length;
+    } catch (err) {
+      throw invalidField('uri', `the encoder did not answer a trial request: ${(err as Error).message}`);
+    }
+    if (req.output_dimensions !== undefined && dims !== req.output_dimensions) {
+      throw invalidField('output_dimensions', `the encoder returned ${dims}-dimensional vectors, not ${req.output_dimensions}`);
+    }
+    const record = await this.storage.encoders.create({
+      name,
+      type: 'openai-compatible',
+      description: req.description ?? null,
+      config: { uri: spec.uri, model: req.model, ...(req.output_dimensions ? { output_dimensions: req.output_dimensions } : {}) },
+      auth_encrypted: req.auth ? this.vault.seal(JSON.stringify(req.auth)) : null,
+      output_dimensions: dims,
+    });
+    return view(record);
+  }
+
+  /** Whether a corpus may be created with this encoder name. */
+  async exists(name: string): Promise<boolean> {
+    return BUILT_INS.some((b) => b.name === name) || (await this.storage.encoders.getByName(name)) !== undefined;
+  }
+
+  /** The working encoder for a name (built-in, alias, or registered). */
+  async resolve(name: string): Promise<Encoder> {
+    const cached = this.live.get(name);
+    if (cached) return cached;
+    let spec: EncoderSpec;
+    if (BUILT_INS.some((b) => b.name === name)) {
+      spec = { type: 'builtin', name: BUILT_IN_ENCODER };
+    } else {
+      const r = await this.storage.encoders.getByName(name);
+      if (!r) throw notFound('Encoder', name);
+      spec = {
+        type: 'openai-compatible',
+        name: r.name,
+        uri: String(r.config.uri),
+        model: String(r.config.model),
+        output_dimensions: typeof r.config.output_dimensions === 'number' ? r.config.output_dimensions : undefined,
+        dimensions: r.output_dimensions ?? undefined,
+        auth: r.auth_encrypted ? JSON.parse(this.vault.open(r.auth_encrypted)) : undefined,
+      };
+    }
+    const encoder = this.factory(spec);
+    this.live.set(name, encoder);
+    return encoder;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.live.values()].map((e) => e.close?.()));
+    this.live.clear();
+  }
+}

@@ -1,0 +1,71 @@
+import { invalidField, QuarryError } from '../domain/errors.js';
+import { EncoderError, type Encoder } from '../providers/encoders/types.js';
+import type { CorpusRecord, NewDocument, StoredPart } from '../storage/types.js';
+import type { DocumentBody } from './documents.js';
+import { detectLanguage } from './language.js';
+import { normalizeDocument } from './normalize.js';
+import { checkMetadata, resolveCustomDimensions } from './validate-metadata.js';
+
+/** Largest metadata object accepted per document or part (Vectara's documented limit). */
+export const MAX_METADATA_BYTES = 10 * 1024 * 1024;
+
+/** An encoder failure as an API error: the remote's fault (502), or worth retrying (503). */
+export function encoderFailure(err: unknown): QuarryError {
+  if (err instanceof EncoderError) {
+    return new QuarryError(err.retryable ? 503 : 502, `The corpus's encoder failed: ${err.message}`);
+  }
+  return err as QuarryError;
+}
+
+function checkSize(value: unknown, field: string): void {
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_METADATA_BYTES) {
+    throw invalidField(field, `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+  }
+}
+
+/**
+ * The ingestion pipeline, the one path every document takes (documents API, file upload, CLI
+ * ingest): normalise into parts, check metadata against the corpus's filter attributes and custom
+ * dimensions, detect the language, embed. Nothing is stored here; the result is written in one
+ * transaction by the document repository.
+ */
+export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, encoder: Encoder): Promise<NewDocument> {
+  const doc = normalizeDocument(body);
+  checkMetadata(doc.metadata, corpus.filter_attributes, 'document', 'metadata');
+  checkSize(doc.metadata, 'metadata');
+  const lang = detectLanguage(doc.parts.map((p) => p.text).join('\n'));
+  const partField = (i: number) => doc.parts[i]!.source ?? (body.type === 'core' ? 'document_parts' : 'sections');
+  const parts = doc.parts.map((p, i) => {
+    checkMetadata(p.metadata, corpus.filter_attributes, 'part', `${partField(i)}.metadata`);
+    checkSize(p.metadata, `${partField(i)}.metadata`);
+    const givenLang = typeof p.metadata.lang === 'string' ? p.metadata.lang : undefined;
+    return {
+      text: p.text,
+      context: p.context ?? null,
+      metadata: p.metadata,
+      custom_dimensions: resolveCustomDimensions(p.custom_dimensions, corpus.custom_dimensions, `${partField(i)}.custom_dimensions`),
+      is_title: p.is_title,
+      lang: givenLang ?? lang ?? null,
+      offset: p.offset,
+      section_path: p.section_path.length > 0 ? p.section_path : null,
+      table_id: p.table_id ?? null,
+    };
+  });
+  let vectors: Float32Array[];
+  try {
+    // Documents are embedded as answers unless the corpus says its documents are questions.
+    vectors = await encoder.embed(parts.map((p) => p.text), corpus.documents_are_questions ? 'query' : 'document');
+  } catch (err) {
+    throw encoderFailure(err);
+  }
+  const title = doc.title ?? (typeof doc.metadata.title === 'string' ? doc.metadata.title : null);
+  return {
+    corpus_id: corpus.id,
+    doc_id: doc.id,
+    title,
+    metadata: doc.metadata,
+    tables: doc.tables,
+    images: doc.images,
+    parts: parts.map((p, i): StoredPart => ({ ...p, vector: vectors[i]! })),
+  };
+}
