@@ -29,6 +29,7 @@ import { jobRoutes } from './http/routes/jobs.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
 import { DocumentService } from './domain/documents/documents.js';
+import { rebuildVectorsJob } from './domain/documents/rebuild-vectors.js';
 import { compileDocumentFilter } from './domain/documents/filter.js';
 import { EncoderService } from './domain/encoders/encoders.js';
 import { JobService } from './domain/jobs/jobs.js';
@@ -47,7 +48,8 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
 }
 
-export type QuarryApp = App & { services: Services; firstStart: () => Promise<FirstStart | null> };
+/** The app, with the services and storage the operator CLI and tests reach past HTTP. */
+export type QuarryApp = App & { services: Services; storage: Storage; firstStart: () => Promise<FirstStart | null> };
 
 /**
  * The composition root: builds every service from config and storage, and the HTTP app around
@@ -84,8 +86,11 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const secrets = config.auth.store_secrets ? vault : null;
   const tokens = new TokenIssuer(tokenSigningKey(masterKey), config.auth.token_ttl_seconds);
   const deps = { storage, secrets, tokens };
-  const encoders = new EncoderService(storage, vault, createEncoder);
-  const handlers = { replace_filter_attributes: replaceFilterAttributesJob(storage) };
+  const encoders = new EncoderService(storage, vault, createEncoder, config.onnx_encoders);
+  const handlers = {
+    replace_filter_attributes: replaceFilterAttributesJob(storage),
+    rebuild_vector_index: rebuildVectorsJob(storage, encoders),
+  };
   const runner = new JobRunner(storage, handlers, app.log);
   const jobs = new JobService(storage, runner.wake);
   const services: Services = {
@@ -140,6 +145,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
 
   const quarry = app as QuarryApp;
   quarry.decorate('services', services);
+  quarry.decorate('storage', storage);
   quarry.decorate('firstStart', () =>
     ensureOwner(config, services.users, services.apiKeys, () => storage.users.count()),
   );

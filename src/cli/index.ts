@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { ingestCommand } from './ingest.js';
+import { reindexCommand } from './reindex.js';
 import { keysCommand } from './keys.js';
 import { reportError } from './operator.js';
 import { configFrom, openApp, type GlobalFlags } from './runtime.js';
@@ -50,5 +51,6 @@ const withApp = async (fn: Parameters<Parameters<typeof keysCommand>[1]>[0]) => 
 keysCommand(program, withApp);
 usersCommand(program, withApp);
 ingestCommand(program, withApp);
+reindexCommand(program, withApp);
 
 await program.parseAsync(process.argv);

@@ -41,6 +41,23 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    /**
+     * Local ONNX embedding models (a directory with model.onnx and tokenizer.json), loaded fully
+     * offline and offered as encoders under their names, beside the built-in one.
+     */
+    onnx_encoders: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1 }),
+          path: Type.String({ minLength: 1 }),
+          pooling: Type.Optional(Type.Union([Type.Literal('mean'), Type.Literal('cls')])),
+          query_prefix: Type.Optional(Type.String()),
+          document_prefix: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
     owner: Type.Object(
       {
         username: Type.String({ default: 'owner', minLength: 1 }),

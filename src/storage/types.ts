@@ -292,6 +292,10 @@ export interface DocumentRepository {
   /** Removes every document of the corpus (reset), keeping the corpus and its settings. */
   deleteAll(corpusId: number): Promise<number>;
   usage(corpusId: number): Promise<CorpusUsage>;
+  /** Part texts in id order after `afterId`, for re-embedding. */
+  partTexts(corpusId: number, afterId: number, limit: number): Promise<Array<{ id: number; text: string }>>;
+  /** Replaces stored vectors (one transaction); they must have the corpus's dimension. */
+  setVectors(corpusId: number, vectors: Array<{ id: number; vector: Float32Array }>): Promise<void>;
 }
 
 export type JobState = 'queued' | 'started' | 'completed' | 'failed' | 'failed_will_retry' | 'aborted';

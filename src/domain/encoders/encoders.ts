@@ -65,25 +65,49 @@ const view = (r: EncoderRecord): EncoderView => ({
   ...(r.description ? { description: r.description } : {}),
 });
 
+/** A local ONNX model directory offered as an encoder by configuration. */
+export interface ConfiguredOnnxEncoder {
+  name: string;
+  path: string;
+  pooling?: 'mean' | 'cls';
+  query_prefix?: string;
+  document_prefix?: string;
+}
+
 /**
- * Encoders: the built-in one (and its Vectara alias) plus OpenAI-compatible endpoints registered
- * through the API. Remote credentials are sealed under the master key. Working encoders are built
+ * Encoders: the built-in one (and its Vectara alias), local ONNX models named in the
+ * configuration, plus OpenAI-compatible endpoints registered through the API. Remote credentials are sealed under the master key. Working encoders are built
  * once per name and reused.
  */
 export class EncoderService {
   private readonly live = new Map<string, Encoder>();
+  /** Built-ins, then configured ONNX models, at fixed positions below 100. */
+  private readonly fixed: EncoderView[];
 
   constructor(
     private readonly storage: Storage,
     private readonly vault: SecretBox,
     private readonly factory: EncoderFactory,
-  ) {}
+    private readonly onnx: readonly ConfiguredOnnxEncoder[] = [],
+  ) {
+    this.fixed = [
+      ...BUILT_INS,
+      ...onnx.map((o, i) => ({
+        id: `enc_${BUILT_INS.length + i + 1}`,
+        name: o.name,
+        type: 'onnx',
+        default: false,
+        enabled: true,
+        description: `Local ONNX model from the server's configuration, run offline.`,
+      })),
+    ];
+  }
 
   async list(page: PageRequest, filter: { filter?: string }): Promise<Page<EncoderView>> {
     const re = checkRegex('filter', filter.filter);
     const after = page.after ?? 0;
     // One paging order: built-ins at positions 1..99, registered encoders at their ids (>= 100).
-    const entries = BUILT_INS.map((v, i) => ({ pos: i + 1, v })).filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
+    const entries = this.fixed.map((v, i) => ({ pos: i + 1, v })).filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
     const stored = await this.storage.encoders.list({ limit: page.limit, after: Math.max(after, 99) }, { nameRegex: re });
     entries.push(...stored.items.map((r) => ({ pos: r.id, v: view(r) })));
     const shown = entries.slice(0, page.limit);
@@ -95,7 +119,7 @@ export class EncoderService {
   async create(req: CreateEncoder): Promise<EncoderView> {
     const name = req.name.trim();
     if (!name) throw invalidField('name', 'must not be empty');
-    if (BUILT_INS.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in encoder`);
+    if (this.fixed.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in or configured encoder`);
     let uri: URL;
     try {
       uri = new URL(req.uri);
@@ -127,7 +151,7 @@ export class EncoderService {
 
   /** Whether a corpus may be created with this encoder name. */
   async exists(name: string): Promise<boolean> {
-    return BUILT_INS.some((b) => b.name === name) || (await this.storage.encoders.getByName(name)) !== undefined;
+    return this.fixed.some((b) => b.name === name) || (await this.storage.encoders.getByName(name)) !== undefined;
   }
 
   /** The working encoder for a name (built-in, alias, or registered). */
@@ -135,8 +159,11 @@ export class EncoderService {
     const cached = this.live.get(name);
     if (cached) return cached;
     let spec: EncoderSpec;
+    const configured = this.onnx.find((o) => o.name === name);
     if (BUILT_INS.some((b) => b.name === name)) {
       spec = { type: 'builtin', name: BUILT_IN_ENCODER };
+    } else if (configured) {
+      spec = { type: 'onnx', ...configured };
     } else {
       const r = await this.storage.encoders.getByName(name);
       if (!r) throw notFound('Encoder', name);

@@ -12,6 +12,3 @@ export const VECTARA_ENCODER_ALIASES: Record<string, string> = {
 /** The deprecated `encoder_id` of Vectara's default encoder. */
 export const LEGACY_ENCODER_IDS: Record<string, string> = { enc_1: 'boomerang-2023-q3' };
 
-export function isKnownEncoder(name: string): boolean {
-  return name === BUILT_IN_ENCODER || name in VECTARA_ENCODER_ALIASES;
-}

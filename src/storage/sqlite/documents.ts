@@ -175,6 +175,27 @@ export class SqliteDocuments implements DocumentRepository {
     })();
   }
 
+  async partTexts(corpusId: number, afterId: number, limit: number): Promise<Array<{ id: number; text: string }>> {
+    return this.db
+      .prepare<[number, number, number], { id: number; text: string }>(
+        'SELECT id, text FROM parts WHERE corpus_id = ? AND id > ? ORDER BY id LIMIT ?',
+      )
+      .all(corpusId, afterId, limit);
+  }
+
+  async setVectors(corpusId: number, vectors: Array<{ id: number; vector: Float32Array }>): Promise<void> {
+    const update = this.db.prepare('UPDATE parts SET vector = ? WHERE id = ? AND corpus_id = ?');
+    this.db.transaction(() => {
+      const fixed = this.corpusDims.get(corpusId);
+      for (const { id, vector } of vectors) {
+        if (fixed !== null && fixed !== undefined && vector.length !== fixed) {
+          throw invalidField('vector', `the corpus holds ${fixed}-dimensional vectors, not ${vector.length}`);
+        }
+        update.run(vectorBlob(vector), id, corpusId);
+      }
+    })();
+  }
+
   async usage(corpusId: number): Promise<CorpusUsage> {
     const row = this.db
       .prepare<[number], { docs: number; characters: number; metadata_characters: number }>(
