@@ -35,6 +35,9 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
   checkSize(doc.metadata, 'metadata');
   const lang = detectLanguage(doc.parts.map((p) => p.text).join('\n'));
   const partField = (i: number) => doc.parts[i]!.source ?? (body.type === 'core' ? 'document_parts' : 'sections');
+  // A structured document's own custom_dimensions apply to every part; report them under their own field.
+  const docDims = (body as { custom_dimensions?: Record<string, number> | null }).custom_dimensions;
+  if (body.type === 'structured' && docDims) resolveCustomDimensions(docDims, corpus.custom_dimensions, 'custom_dimensions');
   const parts = doc.parts.map((p, i) => {
     checkMetadata(p.metadata, corpus.filter_attributes, 'part', `${partField(i)}.metadata`);
     checkSize(p.metadata, `${partField(i)}.metadata`);

@@ -72,7 +72,8 @@ function view(c: CorpusRecord, usage?: CorpusUsage): CorpusView {
           limits: {
             used_docs: usage.docs,
             used_parts: usage.parts,
-            used_characters: usage.characters,
+            // As the spec defines it: text plus document and part metadata.
+            used_characters: usage.characters + usage.metadata_characters,
             max_metadata_bytes: MAX_METADATA_BYTES,
           },
         }

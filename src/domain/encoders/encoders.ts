@@ -130,7 +130,8 @@ export class EncoderService {
     const spec: EncoderSpec = { type: 'openai-compatible', name, uri: uri.toString(), model: req.model, output_dimensions: req.output_dimensions, auth: req.auth };
     let dims: number;
     try {
-      const [v] = await this.factory(spec).embed(['Quarry checks that this encoder answers.'], 'document');
+      // dimensions 0: the trial learns the size; a mismatch with output_dimensions is reported below.
+      const [v] = await this.factory({ ...spec, dimensions: 0 }).embed(['Quarry checks that this encoder answers.'], 'document');
       dims = v!.length;
     } catch (err) {
       throw invalidField('uri', `the encoder did not answer a trial request: ${(err as Error).message}`);
