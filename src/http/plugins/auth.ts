@@ -35,8 +35,10 @@ function corporaBeforeBody(request: FastifyRequest, policy: OperationPolicy): st
     return key ? [key] : [];
   }
   if (source?.in === 'query') {
+    // One corpus_key, or several (jobs take a list): every one named must be allowed.
     const key = (request.query as Record<string, unknown>).corpus_key;
-    return typeof key === 'string' && key ? [key] : [];
+    const keys = Array.isArray(key) ? key : [key];
+    return keys.filter((k): k is string => typeof k === 'string' && k !== '');
   }
   return [];
 }
