@@ -54,7 +54,7 @@ export class SqliteApiKeys implements ApiKeyRepository {
       const bind = this.db.prepare('INSERT OR IGNORE INTO api_key_corpora (key_seq, corpus_id) VALUES (?, ?)');
       if (key.role !== 'personal') for (const corpusId of key.corpus_ids) bind.run(lastInsertRowid, corpusId);
       return this.map(this.byId.get(key.id)!);
-    })();
+    }).immediate();
   }
 
   async getById(id: string): Promise<ApiKeyRecord | undefined> {

@@ -48,13 +48,14 @@ function schemaVersion(db: Db): number {
 }
 
 export function migrate(db: Db): void {
-  const current = schemaVersion(db);
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+    if (m.version <= schemaVersion(db)) continue;
     db.transaction(() => {
+      // Another process (a second server, the operator CLI) may have applied it while we waited.
+      if (m.version <= schemaVersion(db)) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
 }
 

@@ -126,7 +126,9 @@ export class SqliteDocuments implements DocumentRepository {
       });
       return mapDoc(this.db.prepare<[number], DocRow>('SELECT * FROM documents WHERE seq = ?').get(docSeq)!);
     });
-    return run();
+    // IMMEDIATE: take the write lock before the reads inside, so a second writer (the operator CLI
+    // beside the server) waits for busy_timeout instead of failing on a stale snapshot.
+    return run.immediate();
   }
 
   async get(corpusId: number, docId: string): Promise<DocumentRecord | undefined> {
@@ -172,7 +174,7 @@ export class SqliteDocuments implements DocumentRepository {
       const n = this.db.prepare('DELETE FROM documents WHERE corpus_id = ?').run(corpusId).changes;
       this.db.prepare('UPDATE corpora SET vector_dimensions = NULL WHERE id = ?').run(corpusId);
       return n;
-    })();
+    }).immediate();
   }
 
   async partTexts(corpusId: number, afterId: number, limit: number): Promise<Array<{ id: number; text: string }>> {
@@ -193,7 +195,7 @@ export class SqliteDocuments implements DocumentRepository {
         }
         update.run(vectorBlob(vector), id, corpusId);
       }
-    })();
+    }).immediate();
   }
 
   async usage(corpusId: number): Promise<CorpusUsage> {

@@ -61,7 +61,7 @@ export class SqliteUsers implements UserRepository {
         .run(user.id, user.username, user.email, user.description, user.enabled ? 1 : 0, JSON.stringify(user.api_roles), now, now);
       this.setCorpusRoles(Number(lastInsertRowid), user.corpus_roles);
       return this.map(this.byId.get(user.id)!);
-    })();
+    }).immediate();
   }
 
   async getByUsername(username: string): Promise<UserRecord | undefined> {
@@ -100,7 +100,7 @@ export class SqliteUsers implements UserRepository {
         );
       if (patch.corpus_roles !== undefined) this.setCorpusRoles(row.seq, patch.corpus_roles);
       return this.map(this.byUsername.get(username)!);
-    })();
+    }).immediate();
   }
 
   async setPassword(username: string, passwordHash: string | null): Promise<boolean> {
