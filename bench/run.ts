@@ -10,8 +10,13 @@
  * throughput ratios (of medians, and of each side's least disturbed round) are shown beside it.
  * Rounds are interleaved ON, OFF, OFF, ON, ON, OFF, … so that drift hits both sides alike.
  *
+ * The section "indexing" (bench/indexing.ts) measures indexing throughput through the HTTP API
+ * against the encoder alone, and the server's peak memory.
+ *
  * The bench reports; it does not fail the process when a target is missed.
- * Options (all optional): --warmup S --duration S --rounds N --connections N --revocations N
+ * Options (all optional): --only auth|indexing --warmup S --duration S --rounds N --connections N
+ * --revocations N --index-parts N --index-concurrency N --index-budget S --cpu-prof (indexing
+ * servers under node --cpu-prof, profiles in bench/results/profiles/, summary in the report)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { formatIndexing, INDEXING_DEFAULTS, runIndexing, type IndexingReport } from './indexing.js';
 import type { BenchServerInfo } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +40,11 @@ const { values: argv } = parseArgs({
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '16' },
     revocations: { type: 'string', default: '200' },
+    only: { type: 'string' },
+    'index-parts': { type: 'string', default: String(INDEXING_DEFAULTS.generatedParts) },
+    'index-concurrency': { type: 'string', default: String(INDEXING_DEFAULTS.concurrency) },
+    'index-budget': { type: 'string', default: String(INDEXING_DEFAULTS.budgetSeconds) },
+    'cpu-prof': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -50,6 +61,19 @@ const SETTINGS = {
   rounds: bounded('rounds', argv.rounds, 1, 10),
   connections: bounded('connections', argv.connections, 1, 256),
   revocationTrials: bounded('revocations', argv.revocations, 1, 1000),
+};
+
+const SECTIONS = ['auth', 'indexing'] as const;
+if (argv.only !== undefined && !(SECTIONS as readonly string[]).includes(argv.only)) {
+  throw new Error(`--only must be one of: ${SECTIONS.join(', ')}`);
+}
+const runs = (section: (typeof SECTIONS)[number]) => argv.only === undefined || argv.only === section;
+const INDEXING = {
+  ...INDEXING_DEFAULTS,
+  generatedParts: bounded('index-parts', argv['index-parts'], 100, 1_000_000),
+  concurrency: bounded('index-concurrency', argv['index-concurrency'], 1, 64),
+  budgetSeconds: bounded('index-budget', argv['index-budget'], 5, 1800),
+  cpuProfile: argv['cpu-prof'] ?? false,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -369,6 +393,21 @@ async function revocation(on: Server) {
 // Report
 
 function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
+  return [
+    '',
+    'Quarry benchmark',
+    `  ${report.startedAt}  node ${report.environment.node}  ${report.environment.cpus} CPUs  load ${report.environment.loadAverageBefore.join(' ')}`,
+    ...(report.sanity && report.throughput && report.revocation
+      ? formatAuth({ settings: SETTINGS, sanity: report.sanity, throughput: report.throughput, revocation: report.revocation })
+      : []),
+    ...(report.indexing ? ['', ...formatIndexing(report.indexing)] : []),
+    '',
+    `Total ${report.totalSeconds} s. JSON: bench/results/latest.json`,
+    '',
+  ].join('\n');
+}
+
+function formatAuth(report: Awaited<ReturnType<typeof runAuth>>): string[] {
   const t = report.throughput;
   const r = report.revocation;
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -376,9 +415,6 @@ function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
     `  ${name.padEnd(30)} ${x.asExpected}/${x.trials} got ${x.expected}` +
     (Object.keys(x.otherStatuses).length ? `  (others: ${JSON.stringify(x.otherStatuses)})` : '');
   return [
-    '',
-    'Quarry benchmark',
-    `  ${report.startedAt}  node ${report.environment.node}  ${report.environment.cpus} CPUs  load ${report.environment.loadAverageBefore.join(' ')}`,
     `  ${report.settings.connections} connections, warm-up ${report.settings.warmupSeconds} s each, ` +
       `${report.settings.rounds} rounds of ${report.settings.roundSeconds} s per server (interleaved ON/OFF, OFF/ON, ...)`,
     '',
@@ -400,16 +436,10 @@ function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
     line('after DELETE', r.afterDelete),
     ...(r.setupFailures ? [`  set-up failures: ${r.setupFailures}  e.g. ${r.setupFailureExamples.join('; ')}`] : []),
     `  target: all  ${verdict(r.pass)}`,
-    '',
-    `Total ${report.totalSeconds} s. JSON: bench/results/latest.json`,
-    '',
-  ].join('\n');
+  ];
 }
 
-async function runAll() {
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const loadAverageBefore = loadavg().map((x) => round(x, 2));
+async function runAuth() {
   process.stderr.write('starting servers (hooks ON and hooks OFF)...\n');
   const [on, off] = await Promise.all([startServer('ON'), startServer('OFF')]);
   const sanityChecks = await sanity(on, off);
@@ -419,6 +449,17 @@ async function runAll() {
   process.stderr.write('revocation...\n');
   const rv = await revocation(on);
   await stopAll();
+  return { settings: SETTINGS, sanity: sanityChecks, throughput: tp, revocation: rv };
+}
+
+async function runAll() {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const loadAverageBefore = loadavg().map((x) => round(x, 2));
+  const auth = runs('auth') ? await runAuth() : undefined;
+  const indexing: IndexingReport | undefined = runs('indexing')
+    ? await runIndexing({ ...INDEXING, log: (line) => process.stderr.write(`${line}\n`) })
+    : undefined;
   return {
     startedAt,
     totalSeconds: round((performance.now() - t0) / 1000, 1),
@@ -429,10 +470,9 @@ async function runAll() {
       loadAverageBefore,
       loadAverageAfter: loadavg().map((x) => round(x, 2)),
     },
-    settings: SETTINGS,
-    sanity: sanityChecks,
-    throughput: tp,
-    revocation: rv,
+    settings: { only: argv.only ?? 'all', ...SETTINGS, indexing: INDEXING },
+    ...(auth ? { sanity: auth.sanity, throughput: auth.throughput, revocation: auth.revocation } : {}),
+    ...(indexing ? { indexing } : {}),
   };
 }
 

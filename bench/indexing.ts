@@ -1,0 +1,605 @@
+/**
+ * `npm run bench` section "indexing": indexing throughput through the HTTP API, next to the raw
+ * throughput of the encoder alone, measured in the same run.
+ *
+ * Two sets of documents:
+ *  - manpages: the 1,022 documents of ../shared/datasets/manpages/, each POSTed as a structured
+ *    document (title + one section, sentence chunking), so the server makes the parts;
+ *  - generated: core documents of 100 parts each (1–3 consecutive sentences of a manpage per
+ *    part, from a seeded generator), 100,000 parts by default.
+ *
+ * For each set:
+ *  - a fresh Quarry server in its own process (bench/server.ts on 127.0.0.1, fresh data directory)
+ *    gets a few warm-up documents in a corpus of their own (loads the word vectors, warms the JIT);
+ *  - the encoder alone: createEncoder({ type: 'builtin', name: 'quarry-static-glove-100d' }) in
+ *    this process embeds the very part texts the server will index (normalizeDocument, the
+ *    server's own function, gives them), one document's parts per call as the server batches
+ *    them, once before and once after the HTTP run; its rate is parts / seconds over both passes;
+ *  - HTTP: every document is POSTed to /v2/corpora/{key}/documents with a fixed number of
+ *    requests in flight (bodies serialised beforehand); parts are counted from the 201 responses;
+ *    the rate is parts / wall seconds from the first request to the last response;
+ *  - the server's peak resident set (VmHWM in /proc/<pid>/status) and current RSS at the end.
+ *
+ * Targets: HTTP keeps at least 80% of the encoder's rate (each set), and the server's peak memory
+ * stays under 1 GiB for the generated 100,000 parts. The verdict is on parts per wall second, as
+ * the target is stated; parts per CPU-second (this process's CPU time for the encoder, the server
+ * process's from /proc for HTTP) are shown beside it: steadier on a shared machine, and their
+ * ratio is the share of the server's CPU time that embedding takes. The HTTP run of the generated
+ * set stops sending new documents after `budgetSeconds`; the report then says how far it got and
+ * extrapolates, and the memory target is not judged (it needs the whole set).
+ *
+ * With `cpuProfile`, the servers run under `node --cpu-prof` (profiles in bench/results/profiles/)
+ * and the report adds where the server spent its time; the rates are then a little pessimistic.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { splitSentences } from '../src/ingestion/chunkers/index.js';
+import type { CoreDocumentBody, DocumentBody, StructuredDocumentBody } from '../src/ingestion/documents.js';
+import { normalizeDocument } from '../src/ingestion/normalize.js';
+import { createEncoder } from '../src/providers/encoders/registry.js';
+import type { Encoder } from '../src/providers/encoders/types.js';
+import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
+import type { BenchServerInfo } from './server.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MANPAGES = fileURLToPath(new URL('../../shared/datasets/manpages/docs.jsonl', import.meta.url));
+const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
+const HOST = '127.0.0.1';
+const ENCODER_NAME = 'quarry-static-glove-100d';
+const RATIO_TARGET = 0.8;
+const MEMORY_TARGET_BYTES = 1024 ** 3;
+const WARMUP_DOCUMENTS = 20;
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export interface IndexingOptions {
+  /** Parts in the generated set. */
+  generatedParts: number;
+  /** Parts per generated core document. */
+  partsPerDocument: number;
+  /** Requests in flight during the HTTP runs. */
+  concurrency: number;
+  /** The generated set's HTTP run sends no new document after this many seconds. */
+  budgetSeconds: number;
+  /** Run the servers under node --cpu-prof and summarise the profiles. */
+  cpuProfile: boolean;
+  log?: (line: string) => void;
+}
+
+export const INDEXING_DEFAULTS: Omit<IndexingOptions, 'log'> = {
+  generatedParts: 100_000,
+  partsPerDocument: 100,
+  concurrency: 4,
+  budgetSeconds: 150,
+  cpuProfile: false,
+};
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const MiB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Work sets
+
+interface WorkSet {
+  name: 'manpages' | 'generated';
+  description: string;
+  corpus: string;
+  /** Serialised request bodies, one per document. */
+  bodies: Buffer[];
+  /** The part texts the server will embed, one array per document (one encoder call each). */
+  batches: string[][];
+  parts: number;
+}
+
+interface ManPage {
+  id: string;
+  title: string;
+  text: string;
+}
+
+function readManPages(): ManPage[] {
+  return readFileSync(MANPAGES, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as ManPage);
+}
+
+const manPageBody = (page: ManPage, id = page.id): StructuredDocumentBody => ({
+  type: 'structured',
+  id,
+  title: page.title,
+  sections: [{ text: page.text }],
+  chunking_strategy: { type: 'sentence_chunking_strategy' },
+});
+
+/** The texts the server's ingestion pipeline will embed for this body, in its order. */
+const partTexts = (body: DocumentBody): string[] => normalizeDocument(body).parts.map((p) => p.text);
+
+function workSet(name: WorkSet['name'], description: string, corpus: string, docs: DocumentBody[]): WorkSet {
+  const batches = docs.map(partTexts);
+  return {
+    name,
+    description,
+    corpus,
+    bodies: docs.map((d) => Buffer.from(JSON.stringify(d))),
+    batches,
+    parts: batches.reduce((n, b) => n + b.length, 0),
+  };
+}
+
+/** Small, seeded PRNG (mulberry32) so the generated set is the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Core documents of `perDocument` parts, each part 1–3 consecutive sentences of one manpage. */
+function generatedDocs(pages: ManPage[], totalParts: number, perDocument: number, seed: number, idPrefix: string): CoreDocumentBody[] {
+  const pool = pages.map((p) => splitSentences(p.text).map((c) => c.text)).filter((s) => s.length > 0);
+  const rand = prng(seed);
+  const pick = (n: number) => Math.floor(rand() * n);
+  const docs: CoreDocumentBody[] = [];
+  for (let made = 0, d = 0; made < totalParts; d++) {
+    const n = Math.min(perDocument, totalParts - made);
+    const parts = [];
+    for (let j = 0; j < n; j++) {
+      const sentences = pool[pick(pool.length)]!;
+      const k = Math.min(1 + pick(3), sentences.length);
+      const start = pick(sentences.length - k + 1);
+      parts.push({ text: sentences.slice(start, start + k).join(' ') });
+    }
+    docs.push({ type: 'core', id: `${idPrefix}${String(d).padStart(6, '0')}`, document_parts: parts });
+    made += n;
+  }
+  return docs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server process
+
+interface Server {
+  child: ChildProcess;
+  info: BenchServerInfo;
+  stderr: () => string;
+}
+
+function startServer(cpuProfile: boolean): Promise<Server> {
+  const nodeArgs = ['--import', 'tsx'];
+  if (cpuProfile) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
+  }
+  const child = spawn(process.execPath, [...nodeArgs, 'bench/server.ts', '--port', '0', '--exit-with-stdin'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new Error(`indexing bench server ${why}\nstdout: ${out}\nstderr: ${err}`));
+    };
+    const timer = setTimeout(() => fail('did not start within 30 s'), 30_000);
+    child.once('exit', (code) => fail(`exited with ${code}`));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      try {
+        resolve({ child, info: JSON.parse(out.slice(0, nl)) as BenchServerInfo, stderr: () => err });
+      } catch {
+        fail('printed something other than one JSON line');
+      }
+    });
+  });
+}
+
+function stopServer({ child }: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Peak (VmHWM) and current (VmRSS) resident set of a process, in bytes (Linux). */
+function memoryOf(pid: number): { peakRssBytes: number; rssBytes: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { peakRssBytes: kb('VmHWM'), rssBytes: kb('VmRSS') };
+}
+
+/** User + system CPU seconds a process has used so far (Linux, 100 clock ticks per second). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+function send(agent: Agent, port: number, method: string, path: string, key: string, body?: Buffer): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: HOST,
+        port,
+        method,
+        path,
+        agent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          'x-api-key': key,
+          ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function expect(answer: Promise<Answer>, status: number, what: string): Promise<any> {
+  const a = await answer;
+  if (a.status !== status) throw new Error(`${what}: HTTP ${a.status} (expected ${status}): ${a.text.slice(0, 300)}`);
+  return a.text ? JSON.parse(a.text) : undefined;
+}
+
+interface HttpRun {
+  documentsSent: number;
+  documentsIndexed: number;
+  /** Parts counted in the 201 responses. */
+  parts: number;
+  seconds: number;
+  partsPerSecond: number;
+  documentsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** The server process's CPU time (user + system) over the run. */
+  serverCpuSeconds: number;
+  partsPerServerCpuSecond: number;
+  /** Status -> count for answers other than 201; "error" for requests without an answer. */
+  failures: Record<string, number>;
+  failureExamples: string[];
+  /** The time budget ran out before every document was sent. */
+  stoppedEarly: boolean;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function httpRun(server: Server, corpus: string, bodies: Buffer[], concurrency: number, budgetSeconds: number): Promise<HttpRun> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const path = `/v2/corpora/${encodeURIComponent(corpus)}/documents`;
+  const { port, pid, ownerKey } = server.info;
+  const failures: Record<string, number> = {};
+  const failureExamples: string[] = [];
+  const latencies: number[] = [];
+  const fail = (what: string, detail: string) => {
+    failures[what] = (failures[what] ?? 0) + 1;
+    if (failureExamples.length < 5) failureExamples.push(`${what}: ${detail.slice(0, 200)}`);
+  };
+  let next = 0;
+  let sent = 0;
+  let indexed = 0;
+  let parts = 0;
+  const cpuBefore = cpuSeconds(pid);
+  const t0 = performance.now();
+  const deadline = t0 + budgetSeconds * 1000;
+  const worker = async () => {
+    while (next < bodies.length && performance.now() < deadline) {
+      const body = bodies[next++]!;
+      sent++;
+      const started = performance.now();
+      try {
+        const a = await send(agent, port, 'POST', path, ownerKey, body);
+        latencies.push(performance.now() - started);
+        if (a.status !== 201) {
+          fail(String(a.status), a.text);
+          continue;
+        }
+        const view = JSON.parse(a.text) as { parts?: unknown[] };
+        indexed++;
+        parts += view.parts?.length ?? 0;
+      } catch (err) {
+        fail('error', err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const serverCpu = cpuSeconds(pid) - cpuBefore;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    documentsSent: sent,
+    documentsIndexed: indexed,
+    parts,
+    seconds: round(seconds, 2),
+    partsPerSecond: round(parts / seconds, 1),
+    documentsPerSecond: round(indexed / seconds, 1),
+    latencyP50Ms: round(percentile(latencies, 50), 1),
+    latencyP99Ms: round(percentile(latencies, 99), 1),
+    serverCpuSeconds: round(serverCpu, 2),
+    partsPerServerCpuSecond: round(parts / Math.max(serverCpu, 0.01), 1),
+    failures,
+    failureExamples,
+    stoppedEarly: sent < bodies.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoder alone
+
+interface EncoderPass {
+  parts: number;
+  seconds: number;
+  /** This process's CPU time (user + system) over the pass. */
+  cpuSeconds: number;
+  partsPerSecond: number;
+  partsPerCpuSecond: number;
+  /** CPU time the (idle) server process used meanwhile: should be about 0. */
+  serverCpuSeconds: number;
+}
+
+async function encoderPass(encoder: Encoder, batches: string[][], serverPid: number): Promise<EncoderPass> {
+  let parts = 0;
+  let checksum = 0;
+  const server0 = cpuSeconds(serverPid);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const batch of batches) {
+    const vectors = await encoder.embed(batch, 'document');
+    parts += vectors.length;
+    checksum += vectors[0]?.[0] ?? 0; // keep the results observably used
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const used = (cpu.user + cpu.system) / 1e6;
+  const serverUsed = cpuSeconds(serverPid) - server0;
+  if (!Number.isFinite(checksum)) throw new Error('the encoder returned non-finite values');
+  return {
+    parts,
+    seconds: round(seconds, 3),
+    cpuSeconds: round(used, 3),
+    partsPerSecond: round(parts / seconds, 1),
+    partsPerCpuSecond: round(parts / Math.max(used, 0.001), 1),
+    serverCpuSeconds: round(serverUsed, 2),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One set: fresh server, warm-up, encoder / HTTP / encoder, memory
+
+export interface SetResult {
+  name: WorkSet['name'];
+  description: string;
+  documents: number;
+  /** Parts the set holds (from the server's own normalisation, run here). */
+  expectedParts: number;
+  encoder: { passes: EncoderPass[]; partsPerSecond: number; partsPerCpuSecond: number };
+  http: HttpRun;
+  /** used_parts of the corpus after the run, as GET /v2/corpora/{key} reports it. */
+  corpusUsedParts: number | null;
+  /** The verdict's figure: HTTP parts per wall second divided by the encoder's parts per wall second. */
+  ratio: number;
+  /**
+   * The server's parts per CPU-second over the HTTP run divided by the encoder's parts per
+   * CPU-second: the share of the server's CPU time that embedding takes. Steadier than the wall
+   * ratio on a shared machine (other tenants take the cores, not the CPU time), but blind to work
+   * spread over threads; shown beside the verdict.
+   */
+  cpuRatio: number;
+  memory: { peakRssBytes: number; rssBytes: number; peakRssMiB: number; rssMiB: number };
+  complete: boolean;
+  ratioPass: boolean;
+  seconds: number;
+  profile?: ProfileSummary;
+}
+
+async function measureSet(set: WorkSet, warmup: Buffer[], encoder: Encoder, options: IndexingOptions): Promise<SetResult> {
+  const log = options.log ?? (() => {});
+  const t0 = performance.now();
+  const server = await startServer(options.cpuProfile);
+  const { port, pid, ownerKey } = server.info;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (const key of ['idx-warmup', set.corpus]) {
+      await expect(send(agent, port, 'POST', '/v2/corpora', ownerKey, Buffer.from(JSON.stringify({ key }))), 201, `create corpus ${key}`);
+    }
+    for (const body of warmup) await expect(send(agent, port, 'POST', '/v2/corpora/idx-warmup/documents', ownerKey, body), 201, 'warm-up document');
+
+    log(`  ${set.name}: encoder alone, ${set.parts} parts...`);
+    const before = await encoderPass(encoder, set.batches, pid);
+    log(`  ${set.name}: HTTP, ${set.bodies.length} documents, ${options.concurrency} in flight...`);
+    const budget = set.name === 'generated' ? options.budgetSeconds : Math.max(options.budgetSeconds, 600);
+    const windowStartUs = Number(process.hrtime.bigint() / 1000n);
+    const http = await httpRun(server, set.corpus, set.bodies, options.concurrency, budget);
+    const window = { startUs: windowStartUs, endUs: Number(process.hrtime.bigint() / 1000n) };
+    log(`  ${set.name}: encoder alone again...`);
+    const after = await encoderPass(encoder, set.batches, pid);
+    const memory = memoryOf(pid);
+    const corpus = await expect(send(agent, port, 'GET', `/v2/corpora/${set.corpus}`, ownerKey), 200, 'get corpus').catch((err: unknown) => {
+      log(`  ${set.name}: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
+
+    const encoderRate = (before.parts + after.parts) / (before.seconds + after.seconds);
+    const encoderCpuRate = (before.parts + after.parts) / Math.max(before.cpuSeconds + after.cpuSeconds, 0.001);
+    const ratio = http.partsPerSecond / encoderRate;
+    const cpuRatio = http.partsPerServerCpuSecond / encoderCpuRate;
+    const complete = !http.stoppedEarly && http.documentsIndexed === set.bodies.length && http.parts === set.parts;
+    const result: SetResult = {
+      name: set.name,
+      description: set.description,
+      documents: set.bodies.length,
+      expectedParts: set.parts,
+      encoder: { passes: [before, after], partsPerSecond: round(encoderRate, 1), partsPerCpuSecond: round(encoderCpuRate, 1) },
+      http,
+      corpusUsedParts: (corpus?.limits?.used_parts as number | undefined) ?? null,
+      ratio: round(ratio, 3),
+      cpuRatio: round(cpuRatio, 3),
+      memory: { ...memory, peakRssMiB: round(memory.peakRssBytes / MiB, 1), rssMiB: round(memory.rssBytes / MiB, 1) },
+      complete,
+      ratioPass: http.documentsIndexed > 0 && Object.keys(http.failures).length === 0 && ratio >= RATIO_TARGET,
+      seconds: 0,
+    };
+    agent.destroy();
+    await stopServer(server, options.cpuProfile ? 30_000 : 5_000);
+    if (options.cpuProfile) {
+      const file = existsSync(PROFILE_DIR)
+        ? readdirSync(PROFILE_DIR).find((f) => f.includes(`.${pid}.0.`) && f.endsWith('.cpuprofile')) // thread 0: the main thread
+        : undefined;
+      if (file) result.profile = summarizeProfile(join(PROFILE_DIR, file), 15, window);
+      else log(`  ${set.name}: no CPU profile found for server pid ${pid}`);
+    }
+    result.seconds = round((performance.now() - t0) / 1000, 1);
+    return result;
+  } catch (err) {
+    if (server.stderr()) log(`  server stderr:\n${server.stderr()}`);
+    throw err;
+  } finally {
+    agent.destroy();
+    await stopServer(server, 5_000);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section entry points
+
+export async function runIndexing(options: IndexingOptions) {
+  const log = options.log ?? (() => {});
+  const t0 = performance.now();
+  if (!existsSync(MANPAGES)) {
+    return { skipped: `dataset not found: ../shared/datasets/manpages/docs.jsonl (relative to the project)` } as const;
+  }
+  log('indexing: preparing documents...');
+  const pages = readManPages();
+  const manpages = workSet(
+    'manpages',
+    `${pages.length} manpages as structured documents (title + one section, sentence chunking)`,
+    'idx-manpages',
+    pages.map((p) => manPageBody(p)),
+  );
+  const generated = workSet(
+    'generated',
+    `core documents of ${options.partsPerDocument} parts (1–3 manpage sentences each)`,
+    'idx-generated',
+    generatedDocs(pages, options.generatedParts, options.partsPerDocument, 20_251_126, 'gen-'),
+  );
+  // Warm-up documents for each fresh server: a few of both kinds, under their own ids and corpus.
+  const warmup = [
+    ...pages.slice(0, WARMUP_DOCUMENTS).map((p, i) => manPageBody(p, `warm-${i}`)),
+    ...generatedDocs(pages, 2 * options.partsPerDocument, options.partsPerDocument, 7, 'warm-gen-'),
+  ].map((d) => Buffer.from(JSON.stringify(d)));
+  const prepareSeconds = round((performance.now() - t0) / 1000, 1);
+
+  const encoder = createEncoder({ type: 'builtin', name: ENCODER_NAME });
+  const tLoad = performance.now();
+  await encoder.embed(['load the word vectors'], 'document');
+  const encoderLoadSeconds = round((performance.now() - tLoad) / 1000, 2);
+  // Warm the JIT on the same warm-up documents the servers get.
+  for (const body of warmup) await encoder.embed(partTexts(JSON.parse(body.toString()) as DocumentBody), 'document');
+
+  const sets: SetResult[] = [];
+  for (const set of [manpages, generated]) sets.push(await measureSet(set, warmup, encoder, options));
+  const gen = sets[1]!;
+  const memoryPass = gen.complete && gen.memory.peakRssBytes < MEMORY_TARGET_BYTES;
+  return {
+    settings: {
+      encoder: ENCODER_NAME,
+      concurrency: options.concurrency,
+      generatedParts: options.generatedParts,
+      partsPerDocument: options.partsPerDocument,
+      budgetSeconds: options.budgetSeconds,
+      warmupDocuments: warmup.length,
+      cpuProfile: options.cpuProfile,
+    },
+    prepareSeconds,
+    encoderLoadSeconds,
+    sets,
+    ratioTarget: `HTTP parts/s at least ${RATIO_TARGET * 100}% of the encoder's own parts/s (each set)`,
+    ratioPass: sets.every((s) => s.ratioPass),
+    memoryTarget: `server peak RSS under 1 GiB for ${options.generatedParts} generated parts`,
+    memoryJudged: gen.complete,
+    memoryPass,
+    pass: sets.every((s) => s.ratioPass) && memoryPass,
+    totalSeconds: round((performance.now() - t0) / 1000, 1),
+  };
+}
+
+export type IndexingReport = Awaited<ReturnType<typeof runIndexing>>;
+
+export function formatIndexing(r: IndexingReport): string[] {
+  if ('skipped' in r) return ['Indexing throughput', `  skipped: ${r.skipped}`];
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const lines = [
+    `Indexing throughput (POST /v2/corpora/{key}/documents, ${r.settings.concurrency} in flight; ` +
+      `encoder ${r.settings.encoder} alone in the bench process, one document's parts per call)`,
+    `  prepared in ${r.prepareSeconds} s; word vectors loaded in ${r.encoderLoadSeconds} s; ` +
+      `each server warmed up with ${r.settings.warmupDocuments} documents first` +
+      (r.settings.cpuProfile ? '; servers under --cpu-prof (rates a little low)' : ''),
+  ];
+  for (const s of r.sets) {
+    const h = s.http;
+    const counted =
+      s.complete
+        ? `${h.parts} parts`
+        : `${h.parts} of ${s.expectedParts} parts, ${h.documentsIndexed} of ${s.documents} documents` +
+          (h.stoppedEarly ? ` (budget of ${r.settings.budgetSeconds} s reached; all ${s.expectedParts} would take ~${round(s.expectedParts / h.partsPerSecond, 0)} s)` : '');
+    lines.push(
+      '',
+      `  ${s.name}: ${s.description}: ${s.documents} documents, ${s.expectedParts} parts (${s.seconds} s)`,
+      `    encoder alone       ${String(s.encoder.partsPerSecond).padStart(9)} parts/s   ${String(s.encoder.partsPerCpuSecond).padStart(9)} parts/CPU-s   ` +
+        `(passes before / after the HTTP run: ${s.encoder.passes.map((p) => p.partsPerSecond).join(' / ')} parts/s)`,
+      `    HTTP                ${String(h.partsPerSecond).padStart(9)} parts/s   ${String(h.partsPerServerCpuSecond).padStart(9)} parts/CPU-s   ` +
+        `${counted} in ${h.seconds} s (server CPU ${h.serverCpuSeconds} s), ${h.documentsPerSecond} docs/s, p50 ${h.latencyP50Ms} ms, p99 ${h.latencyP99Ms} ms`,
+      `    corpus used_parts   ${s.corpusUsedParts ?? 'n/a'}` +
+        (Object.keys(h.failures).length ? `   failures ${JSON.stringify(h.failures)} e.g. ${h.failureExamples.join(' | ')}` : ''),
+      `    server memory       peak RSS (VmHWM) ${s.memory.peakRssMiB} MiB, RSS at the end ${s.memory.rssMiB} MiB`,
+      `    ratio HTTP/encoder  ${s.ratio} (parts/s over parts/s)   target >= ${RATIO_TARGET}  ${verdict(s.ratioPass)}`,
+      `                        ${s.cpuRatio} per CPU-second (embedding's share of the server's CPU time)`,
+    );
+  }
+  const gen = r.sets[1]!;
+  lines.push(
+    '',
+    `  peak RSS for ${gen.complete ? '' : `${gen.http.parts} of `}${gen.expectedParts} generated parts: ${gen.memory.peakRssMiB} MiB   target < 1024 MiB  ` +
+      (r.memoryJudged ? verdict(r.memoryPass) : 'FAIL (not judged: the set was not fully indexed)'),
+    `  indexing section took ${r.totalSeconds} s`,
+  );
+  for (const s of r.sets) if (s.profile) lines.push('', `  ${s.name} server:`, ...formatProfile(s.profile));
+  return lines;
+}
