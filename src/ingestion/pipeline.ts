@@ -33,7 +33,10 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
   const doc = normalizeDocument(body);
   checkMetadata(doc.metadata, corpus.filter_attributes, 'document', 'metadata');
   checkSize(doc.metadata, 'metadata');
-  const lang = detectLanguage(doc.parts.map((p) => p.text).join('\n'));
+  // Detected once per document, from its opening text, and only when some part lacks a given lang.
+  let lead = '';
+  for (const p of doc.parts) if (lead.length < 600) lead += `${p.text}\n`;
+  const lang = doc.parts.some((p) => typeof p.metadata.lang !== 'string') ? detectLanguage(lead) : undefined;
   const partField = (i: number) => doc.parts[i]!.source ?? (body.type === 'core' ? 'document_parts' : 'sections');
   // A structured document's own custom_dimensions apply to every part; report them under their own field.
   const docDims = (body as { custom_dimensions?: Record<string, number> | null }).custom_dimensions;

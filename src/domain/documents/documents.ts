@@ -24,7 +24,9 @@ export interface DocumentView {
 /** Compiles a document-level metadata filter for a corpus (the filter language lives in retrieval/). */
 export type DocumentFilterCompiler = (corpus: CorpusRecord, filter: string) => SqlFilter;
 
-function view(d: DocumentRecord, parts?: PartRecord[]): DocumentView {
+type ShownPart = Pick<PartRecord, 'text' | 'metadata' | 'context' | 'custom_dimensions' | 'is_title'>;
+
+function view(d: DocumentRecord, parts?: readonly ShownPart[]): DocumentView {
   return {
     id: d.doc_id,
     metadata: d.metadata,
@@ -72,7 +74,8 @@ export class DocumentService {
     }
     const prepared = await prepareDocument(corpus, body, await this.encoders.resolve(corpus.encoder_name));
     const stored = await this.storage.documents.create(prepared);
-    return view(stored, await this.storage.documents.parts(stored.seq));
+    // The parts just written are in hand: no need to read them back.
+    return view(stored, prepared.parts);
   }
 
   async list(corpusKey: string, page: PageRequest, metadataFilter?: string): Promise<Page<DocumentView>> {

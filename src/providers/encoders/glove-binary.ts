@@ -35,8 +35,15 @@ interface Header {
   sections: Record<'pc' | 'scale' | 'weight' | 'vectors' | 'vocab', [number, number]>;
 }
 
-/** The directory holding this project's package.json (works from src/ and from dist/). */
+let root: string | undefined;
+
+/** The directory holding this project's package.json (works from src/ and from dist/); found once. */
 export function packageRoot(): string {
+  root ??= findPackageRoot();
+  return root;
+}
+
+function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'package.json');

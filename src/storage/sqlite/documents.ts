@@ -60,6 +60,8 @@ const vectorBlob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffs
 
 export class SqliteDocuments implements DocumentRepository {
   private readonly byId;
+  private readonly bySeq;
+  private readonly partsOf;
   private readonly insertDoc;
   private readonly insertPart;
   private readonly insertFts;
@@ -68,6 +70,8 @@ export class SqliteDocuments implements DocumentRepository {
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[number, string], DocRow>('SELECT * FROM documents WHERE corpus_id = ? AND doc_id = ?');
+    this.bySeq = db.prepare<[number], DocRow>('SELECT * FROM documents WHERE seq = ?');
+    this.partsOf = db.prepare<[number], PartRow>('SELECT * FROM parts WHERE doc_seq = ? ORDER BY part_index');
     this.insertDoc = db.prepare(
       `INSERT INTO documents (corpus_id, doc_id, metadata, tables, images, text_chars, metadata_chars, created_at)
        VALUES (@corpus_id, @doc_id, @metadata, @tables, @images, @text_chars, @metadata_chars, @created_at)`,
@@ -124,7 +128,7 @@ export class SqliteDocuments implements DocumentRepository {
         });
         this.insertFts.run(part.lastInsertRowid, p.text, doc.title ?? '');
       });
-      return mapDoc(this.db.prepare<[number], DocRow>('SELECT * FROM documents WHERE seq = ?').get(docSeq)!);
+      return mapDoc(this.bySeq.get(docSeq)!);
     });
     // IMMEDIATE: take the write lock before the reads inside, so a second writer (the operator CLI
     // beside the server) waits for busy_timeout instead of failing on a stale snapshot.
@@ -137,10 +141,7 @@ export class SqliteDocuments implements DocumentRepository {
   }
 
   async parts(docSeq: number): Promise<PartRecord[]> {
-    return this.db
-      .prepare<[number], PartRow>('SELECT * FROM parts WHERE doc_seq = ? ORDER BY part_index')
-      .all(docSeq)
-      .map(mapPart);
+    return this.partsOf.all(docSeq).map(mapPart);
   }
 
   async list(corpusId: number, page: PageRequest, filter?: SqlFilter): Promise<Page<DocumentRecord>> {
