@@ -66,6 +66,8 @@ export class SqliteDocuments implements DocumentRepository {
   private readonly insertPart;
   private readonly insertFts;
   private readonly corpusDims;
+  private readonly docUsage;
+  private readonly partCount;
   private readonly fixDims;
 
   constructor(private readonly db: Db) {
@@ -83,6 +85,12 @@ export class SqliteDocuments implements DocumentRepository {
                @text_offset, @section_path, @table_id, @vector)`,
     );
     this.insertFts = db.prepare('INSERT INTO parts_fts (rowid, text, title) VALUES (?, ?, ?)');
+    this.docUsage = db.prepare<[number], { docs: number; characters: number; metadata_characters: number }>(
+      `SELECT count(*) AS docs, coalesce(sum(text_chars), 0) AS characters,
+              coalesce(sum(metadata_chars), 0) AS metadata_characters
+       FROM documents WHERE corpus_id = ?`,
+    );
+    this.partCount = db.prepare<[number], number>('SELECT count(*) FROM parts WHERE corpus_id = ?').pluck();
     this.corpusDims = db.prepare<[number], number | null>('SELECT vector_dimensions FROM corpora WHERE id = ?').pluck();
     this.fixDims = db.prepare('UPDATE corpora SET vector_dimensions = ? WHERE id = ? AND vector_dimensions IS NULL');
   }
@@ -200,14 +208,7 @@ export class SqliteDocuments implements DocumentRepository {
   }
 
   async usage(corpusId: number): Promise<CorpusUsage> {
-    const row = this.db
-      .prepare<[number], { docs: number; characters: number; metadata_characters: number }>(
-        `SELECT count(*) AS docs, coalesce(sum(text_chars), 0) AS characters,
-                coalesce(sum(metadata_chars), 0) AS metadata_characters
-         FROM documents WHERE corpus_id = ?`,
-      )
-      .get(corpusId)!;
-    const parts = this.db.prepare<[number], number>('SELECT count(*) FROM parts WHERE corpus_id = ?').pluck().get(corpusId)!;
-    return { ...row, parts };
+    return { ...this.docUsage.get(corpusId)!, parts: this.partCount.get(corpusId)! };
   }
+
 }
