@@ -31,7 +31,6 @@
  * With `cpuProfile`, the servers run under `node --cpu-prof` (profiles in bench/results/profiles/)
  * and the report adds where the server spent its time; the rates are then a little pessimistic.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -42,7 +41,7 @@ import { normalizeDocument } from '../src/ingestion/normalize.js';
 import { createEncoder } from '../src/providers/encoders/registry.js';
 import type { Encoder } from '../src/providers/encoders/types.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
-import type { BenchServerInfo } from './server.js';
+import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MANPAGES = fileURLToPath(new URL('../../shared/datasets/manpages/docs.jsonl', import.meta.url));
@@ -165,11 +164,7 @@ function generatedDocs(pages: ManPage[], totalParts: number, perDocument: number
 // ---------------------------------------------------------------------------------------------
 // Server process
 
-interface Server {
-  child: ChildProcess;
-  info: BenchServerInfo;
-  stderr: () => string;
-}
+type Server = BenchServerProcess;
 
 function startServer(cpuProfile: boolean): Promise<Server> {
   const nodeArgs = ['--import', 'tsx'];
@@ -177,46 +172,11 @@ function startServer(cpuProfile: boolean): Promise<Server> {
     mkdirSync(PROFILE_DIR, { recursive: true });
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
   }
-  const child = spawn(process.execPath, [...nodeArgs, 'bench/server.ts', '--port', '0', '--exit-with-stdin'], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGTERM');
-      reject(new Error(`indexing bench server ${why}\nstdout: ${out}\nstderr: ${err}`));
-    };
-    const timer = setTimeout(() => fail('did not start within 30 s'), 30_000);
-    child.once('exit', (code) => fail(`exited with ${code}`));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      try {
-        resolve({ child, info: JSON.parse(out.slice(0, nl)) as BenchServerInfo, stderr: () => err });
-      } catch {
-        fail('printed something other than one JSON line');
-      }
-    });
-  });
+  return startBenchServer([...nodeArgs, 'bench/server.ts', '--port', '0', '--exit-with-stdin'], 'indexing bench server');
 }
 
 function stopServer({ child }: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return stopBenchServer(child, graceMs);
 }
 
 /** Peak (VmHWM) and current (VmRSS) resident set of a process, in bytes (Linux). */

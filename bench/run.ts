@@ -18,7 +18,7 @@
  * --revocations N --index-parts N --index-concurrency N --index-budget S --cpu-prof (indexing
  * servers under node --cpu-prof, profiles in bench/results/profiles/, summary in the report)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { formatIndexing, INDEXING_DEFAULTS, runIndexing, type IndexingReport } from './indexing.js';
+import { startBenchServer, stopBenchServer } from './server-process.js';
 import type { BenchServerInfo } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -92,47 +93,15 @@ const servers: Server[] = [];
 function startServer(label: 'ON' | 'OFF'): Promise<Server> {
   const args = ['--import', 'tsx', 'bench/server.ts', '--port', '0', '--exit-with-stdin'];
   if (label === 'OFF') args.push('--no-auth');
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGTERM');
-      reject(new Error(`bench server ${label} ${why}\nstdout: ${out}\nstderr: ${err}`));
-    };
-    const timer = setTimeout(() => fail('did not start within 30 s'), 30_000);
-    child.once('exit', (code) => fail(`exited with ${code}`));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      try {
-        const info = JSON.parse(out.slice(0, nl)) as BenchServerInfo;
-        const server: Server = { label, info, child, baseUrl: `http://${HOST}:${info.port}`, stderr: () => err };
-        servers.push(server);
-        resolve(server);
-      } catch {
-        fail('printed something other than one JSON line');
-      }
-    });
+  return startBenchServer(args, `bench server ${label}`).then(({ child, info, stderr }) => {
+    const server: Server = { label, info, child, baseUrl: `http://${HOST}:${info.port}`, stderr };
+    servers.push(server);
+    return server;
   });
 }
 
 function stopServer(server: Server): Promise<void> {
-  const { child } = server;
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return stopBenchServer(server.child, 5_000);
 }
 
 async function stopAll(): Promise<void> {

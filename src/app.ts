@@ -86,7 +86,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const secrets = config.auth.store_secrets ? vault : null;
   const tokens = new TokenIssuer(tokenSigningKey(masterKey), config.auth.token_ttl_seconds);
   const deps = { storage, secrets, tokens };
-  const encoders = new EncoderService(storage, vault, createEncoder, config.onnx_encoders);
+  const encoders = new EncoderService(storage, vault, createEncoder, config.onnx_encoders, config.encoder_threads);
   const handlers = {
     replace_filter_attributes: replaceFilterAttributesJob(storage),
     rebuild_vector_index: rebuildVectorsJob(storage, encoders),

@@ -42,6 +42,11 @@ export const ConfigSchema = Type.Object(
       { default: {} },
     ),
     /**
+     * Threads the built-in encoder runs on, beside the main thread (0: on the main thread).
+     * Embedding in a thread overlaps with parsing and storing other documents.
+     */
+    encoder_threads: Type.Integer({ default: 1, minimum: 0, maximum: 16 }),
+    /**
      * Local ONNX embedding models (a directory with model.onnx and tokenizer.json), loaded fully
      * offline and offered as encoders under their names, beside the built-in one.
      */

@@ -1,6 +1,7 @@
 import type { SecretBox } from '../../auth/secrets.js';
 import { BUILT_IN_ENCODER, VECTARA_ENCODER_ALIASES } from '../../providers/encoders/catalog.js';
 import type { EncoderSpec } from '../../providers/encoders/registry.js';
+import { ThreadedEncoder, workersAvailable } from '../../providers/encoders/threaded.js';
 import type { Encoder } from '../../providers/encoders/types.js';
 import type { EncoderRecord, Page, PageRequest, Storage } from '../../storage/types.js';
 import { checkRegex } from '../identity/app-clients.js';
@@ -89,6 +90,8 @@ export class EncoderService {
     private readonly vault: SecretBox,
     private readonly factory: EncoderFactory,
     private readonly onnx: readonly ConfiguredOnnxEncoder[] = [],
+    /** Threads for the built-in encoder (0: the calling thread). */
+    private readonly threads = 0,
   ) {
     this.fixed = [
       ...BUILT_INS,
@@ -156,7 +159,9 @@ export class EncoderService {
   }
 
   /** The working encoder for a name (built-in, alias, or registered). */
-  async resolve(name: string): Promise<Encoder> {
+  async resolve(requested: string): Promise<Encoder> {
+    // Vectara's alias and the built-in share one encoder (and its threads).
+    const name = BUILT_INS.some((b) => b.name === requested) ? BUILT_IN_ENCODER : requested;
     const cached = this.live.get(name);
     if (cached) return cached;
     let spec: EncoderSpec;
@@ -178,7 +183,10 @@ export class EncoderService {
         auth: r.auth_encrypted ? JSON.parse(this.vault.open(r.auth_encrypted)) : undefined,
       };
     }
-    const encoder = this.factory(spec);
+    const encoder =
+      spec.type === 'builtin' && this.threads > 0 && workersAvailable()
+        ? new ThreadedEncoder(BUILT_IN_ENCODER, 100, spec, this.threads, this.factory(spec))
+        : this.factory(spec);
     this.live.set(name, encoder);
     return encoder;
   }

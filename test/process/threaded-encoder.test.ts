@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'quarry-threads-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Worker threads cannot run inside the test runner's in-process transform, so this runs a small
+ * script under tsx, as the server runs: the threaded encoder must give exactly the vectors the
+ * built-in encoder gives on the calling thread, for small and large batches, and let the process end.
+ */
+describe('the built-in encoder on worker threads', () => {
+  it('gives the same vectors as on the calling thread, and the process ends on its own', () => {
+    const src = (p: string) => pathToFileURL(join(ROOT, p)).href;
+    const script = join(dir, 'check.mts');
+    writeFileSync(
+      script,
+      `
+import { createEncoder } from '${src('src/providers/encoders/registry.ts')}';
+import { ThreadedEncoder, workersAvailable } from '${src('src/providers/encoders/threaded.ts')}';
+const spec = { type: 'builtin', name: 'quarry-static-glove-100d' } as const;
+const inline = createEncoder(spec);
+const threaded = new ThreadedEncoder('t', 100, spec, 2, createEncoder(spec));
+const texts = Array.from({ length: 40 }, (_, i) => 'The cat number ' + i + ' sat on the mat near the river bank.');
+const same = (a: Float32Array[], b: Float32Array[]) => a.length === b.length && a.every((v, i) => v.every((x, d) => x === b[i]![d]));
+const big = await threaded.embed(texts, 'document');
+const small = await threaded.embed(texts.slice(0, 3), 'document');
+const parallel = await Promise.all([0, 1, 2, 3].map((k) => threaded.embed(texts.slice(k * 10, k * 10 + 20), 'query')));
+console.log(JSON.stringify({
+  available: workersAvailable(),
+  big: same(big, await inline.embed(texts, 'document')),
+  small: same(small, await inline.embed(texts.slice(0, 3), 'document')),
+  parallel: (await Promise.all(parallel.map(async (p, k) => same(p, await inline.embed(texts.slice(k * 10, k * 10 + 20), 'query'))))).every(Boolean),
+}));
+// No close(): idle threads must not keep the process alive.
+`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ available: true, big: true, small: true, parallel: true });
+  });
+});
