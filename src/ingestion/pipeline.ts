@@ -17,7 +17,8 @@ export function encoderFailure(err: unknown): QuarryError {
   return err as QuarryError;
 }
 
-function checkSize(value: unknown, field: string): void {
+/** Metadata objects over the size limit are a 400 on their field. */
+export function checkMetadataSize(value: unknown, field: string): void {
   if (Buffer.byteLength(JSON.stringify(value)) > MAX_METADATA_BYTES) {
     throw invalidField(field, `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
   }
@@ -32,7 +33,7 @@ function checkSize(value: unknown, field: string): void {
 export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, encoder: Encoder): Promise<NewDocument> {
   const doc = normalizeDocument(body);
   checkMetadata(doc.metadata, corpus.filter_attributes, 'document', 'metadata');
-  checkSize(doc.metadata, 'metadata');
+  checkMetadataSize(doc.metadata, 'metadata');
   // Detected once per document, from its opening text, and only when some part lacks a given lang.
   let lead = '';
   for (const p of doc.parts) if (lead.length < 600) lead += `${p.text}\n`;
@@ -43,7 +44,7 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
   if (body.type === 'structured' && docDims) resolveCustomDimensions(docDims, corpus.custom_dimensions, 'custom_dimensions');
   const parts = doc.parts.map((p, i) => {
     checkMetadata(p.metadata, corpus.filter_attributes, 'part', `${partField(i)}.metadata`);
-    checkSize(p.metadata, `${partField(i)}.metadata`);
+    checkMetadataSize(p.metadata, `${partField(i)}.metadata`);
     const givenLang = typeof p.metadata.lang === 'string' ? p.metadata.lang : undefined;
     return {
       text: p.text,

@@ -4,7 +4,7 @@ import type { CorpusRecord, CorpusUsage, CustomDimensionRecord, FilterAttributeR
 import type { JobService } from '../jobs/jobs.js';
 import { MAX_METADATA_BYTES } from '../../ingestion/pipeline.js';
 import { visibleCorpusIds } from '../access.js';
-import { checkRegex } from '../identity/app-clients.js';
+import { checkRegex } from '../regex.js';
 import { badRequest, invalidField, notFound } from '../errors.js';
 
 export interface CorpusView {

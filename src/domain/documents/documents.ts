@@ -1,9 +1,9 @@
 import type { DocumentBody } from '../../ingestion/documents.js';
-import { MAX_METADATA_BYTES, prepareDocument } from '../../ingestion/pipeline.js';
+import { checkMetadataSize, prepareDocument } from '../../ingestion/pipeline.js';
 import { checkMetadata } from '../../ingestion/validate-metadata.js';
 import type { CorpusRecord, DocumentRecord, Page, PageRequest, PartRecord, SqlFilter, Storage } from '../../storage/types.js';
 import type { EncoderService } from '../encoders/encoders.js';
-import { conflict, forbidden, invalidField, notFound } from '../errors.js';
+import { conflict, forbidden, notFound } from '../errors.js';
 
 export interface DocumentPartView {
   text: string;
@@ -107,9 +107,7 @@ export class DocumentService {
     const doc = await this.require(corpus, docId);
     const next = merge ? { ...doc.metadata, ...metadata } : metadata;
     checkMetadata(next, corpus.filter_attributes, 'document', 'metadata');
-    if (Buffer.byteLength(JSON.stringify(next)) > MAX_METADATA_BYTES) {
-      throw invalidField('metadata', `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
-    }
+    checkMetadataSize(next, 'metadata');
     const updated = await this.storage.documents.setMetadata(corpus.id, docId, next);
     if (!updated) throw notFound('Document', docId);
     return view(updated, await this.storage.documents.parts(updated.seq));

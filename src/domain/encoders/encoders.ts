@@ -4,7 +4,7 @@ import type { EncoderSpec } from '../../providers/encoders/registry.js';
 import { ThreadedEncoder, workersAvailable } from '../../providers/encoders/threaded.js';
 import type { Encoder } from '../../providers/encoders/types.js';
 import type { EncoderRecord, Page, PageRequest, Storage } from '../../storage/types.js';
-import { checkRegex } from '../identity/app-clients.js';
+import { checkRegex } from '../regex.js';
 import { invalidField, notFound } from '../errors.js';
 
 export type EncoderFactory = (spec: EncoderSpec) => Encoder;

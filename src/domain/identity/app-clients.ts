@@ -5,6 +5,7 @@ import { hashesEqual, hashSecret, newClientSecret, newId } from '../../auth/secr
 import type { ApiRole, AppClientRecord, Page, PageRequest } from '../../storage/types.js';
 import { assertCanChangeRoles, assertCanGrant, isAccountAdmin } from '../access.js';
 import { invalidField, notFound, unauthorized } from '../errors.js';
+import { checkRegex } from '../regex.js';
 import type { IdentityDeps } from './deps.js';
 
 export interface AppClientView {
@@ -33,17 +34,6 @@ export interface AccessToken {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-}
-
-/** Checks a user-supplied regular expression before it reaches storage. */
-export function checkRegex(field: string, pattern: string | undefined): string | undefined {
-  if (pattern === undefined || pattern === '') return undefined;
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    throw invalidField(field, `is not a valid regular expression (${(err as Error).message})`);
-  }
-  return pattern;
 }
 
 /** OAuth 2.0 client-credentials clients, and the tokens they obtain. */

@@ -13,7 +13,7 @@
  *
  * Values only ever travel as parameters. The one thing written into the SQL text is the JSON
  * path of a declared attribute name, built as `$."<name>"` with JSON string escaping (SQLite
- * decodes \" \\ \uXXXX in quoted path labels) inside an SQL literal with doubled single quotes,
+ * decodes \" \\ \u0041-style in quoted path labels) inside an SQL literal with doubled single quotes,
  * so dots, quotes and control characters in names are safe and match exactly one top-level key.
  */
 import type { FilterExpr, RefExpr } from './ast.js';
