@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { StructuredDocumentBody } from '../../src/ingestion/documents.js';
 import { normalizeDocument } from '../../src/ingestion/normalize.js';
-import type { RunningServer } from './process.js';
+import { startServer, type RunningServer } from './process.js';
 
 /**
  * Helpers for the ingest process tests: realistic documents from the shared manpages data set
@@ -59,6 +59,22 @@ export function ownerKey(server: RunningServer): string {
   const key = /(zut_\S+)/.exec(server.output())?.[1];
   if (!key) throw new Error(`no owner key in the server's first-start output:\n${server.output()}`);
   return key;
+}
+
+/**
+ * Starts a server on a fresh data directory just long enough to create a corpus, so the CLI can
+ * then ingest into it. Returns the owner's key.
+ */
+export async function createCorpusWithServer(env: Record<string, string>, corpus: string): Promise<string> {
+  const server = await startServer(env);
+  try {
+    const key = ownerKey(server);
+    const created = await api(server, key).post('/v2/corpora', { key: corpus });
+    if (created.status !== 201) throw new Error(`creating corpus ${corpus}: ${created.status} ${JSON.stringify(created.body)}`);
+    return key;
+  } finally {
+    await server.stop();
+  }
 }
 
 export interface Api {

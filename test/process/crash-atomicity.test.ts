@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  api, checkIndex, exited, expectedOf, listAllDocumentIds, manpageBody, manpages, ownerKey, parseSummary, spawnQuarry,
+  api, checkIndex, exited, expectedOf, listAllDocumentIds, manpageBody, manpages, parseSummary, spawnQuarry,
   writeJsonl, type Expected, type IndexState,
+  createCorpusWithServer,
 } from '../helpers/ingest.js';
 import { quarry, startServer } from '../helpers/process.js';
 
@@ -36,14 +37,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'quarry-crash-files-'));
   file = join(work, 'manpages.jsonl');
   writeJsonl(file, bodies);
-  const server = await startServer(env());
-  try {
-    key = ownerKey(server);
-    const created = await api(server, key).post('/v2/corpora', { key: 'man' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-  } finally {
-    await server.stop();
-  }
+  key = await createCorpusWithServer(env(), 'man');
 });
 
 afterAll(() => {

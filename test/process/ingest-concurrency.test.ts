@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  api, checkIndex, exited, expectedOf, manpageBody, manpages, ownerKey, parseSummary, spawnQuarry, writeJsonl,
+  checkIndex, exited, expectedOf, manpageBody, manpages, parseSummary, spawnQuarry, writeJsonl,
   type Expected, type IngestSummary,
+  createCorpusWithServer,
 } from '../helpers/ingest.js';
-import { startServer } from '../helpers/process.js';
 
 /**
  * Two writers on one data directory (operator commands run "beside a running server or not"):
@@ -27,13 +27,7 @@ const runs: Array<{ code: number | null; summary: IngestSummary; stderr: string 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'quarry-concurrent-'));
   work = mkdtempSync(join(tmpdir(), 'quarry-concurrent-files-'));
-  const server = await startServer(env());
-  try {
-    const created = await api(server, ownerKey(server)).post('/v2/corpora', { key: 'man' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-  } finally {
-    await server.stop();
-  }
+  await createCorpusWithServer(env(), 'man');
 });
 
 afterAll(() => {
