@@ -26,6 +26,10 @@ import { userRoutes } from './http/routes/users.js';
 import { documentRoutes } from './http/routes/documents.js';
 import { encoderRoutes } from './http/routes/encoders.js';
 import { jobRoutes } from './http/routes/jobs.js';
+import { queryRoutes } from './http/routes/query.js';
+import { QueryService } from './domain/query/query.js';
+import { QueryHistoryService } from './domain/query/history.js';
+import { VectorIndexes } from './retrieval/vector-index.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
 import { DocumentService } from './domain/documents/documents.js';
@@ -101,6 +105,8 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     documents: new DocumentService(storage, encoders, compileDocumentFilter),
     encoders,
     jobs,
+    query: new QueryService(storage, encoders, new VectorIndexes(storage.search)),
+    queryHistory: new QueryHistoryService(storage),
   };
 
   // Only JSON (and forms, for the token endpoint) are request bodies here; plain text is a 415.
@@ -127,7 +133,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
     if (id) built.add(id);
   });
-  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes];
+  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes];
   for (const routes of modules) routes(app, services);
   notBuiltRoutes(app, built);
 

@@ -7,6 +7,8 @@ import type { CorpusService } from '../domain/corpora/corpora.js';
 import type { DocumentService } from '../domain/documents/documents.js';
 import type { EncoderService } from '../domain/encoders/encoders.js';
 import type { JobService } from '../domain/jobs/jobs.js';
+import type { QueryService } from '../domain/query/query.js';
+import type { QueryHistoryService } from '../domain/query/history.js';
 import { operation, type OperationId } from './operations.js';
 
 export type App = FastifyInstance<
@@ -26,6 +28,8 @@ export interface Services {
   documents: DocumentService;
   encoders: EncoderService;
   jobs: JobService;
+  query: QueryService;
+  queryHistory: QueryHistoryService;
 }
 
 /** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */

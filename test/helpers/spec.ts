@@ -24,7 +24,12 @@ export interface SpecOperation {
 
 let cached: { doc: Json; ops: SpecOperation[]; ajv: Ajv } | undefined;
 
-/** OpenAPI 3.0 to JSON Schema: `nullable`, and discriminators ajv cannot compile as written. */
+/**
+ * OpenAPI 3.0 to JSON Schema: `nullable`, and discriminators ajv cannot compile as written. A
+ * discriminated `oneOf` whose branches only differ by the discriminator's value (all their fields
+ * optional) would match several branches at once; it becomes "at least one branch, and the branch
+ * the discriminator names when it is present".
+ */
 function toJsonSchema(node: Json): Json {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!node || typeof node !== 'object') return node;
@@ -32,6 +37,15 @@ function toJsonSchema(node: Json): Json {
   for (const [k, v] of Object.entries(node)) {
     if (k === 'discriminator') continue;
     out[k] = toJsonSchema(v);
+  }
+  const d = node.discriminator;
+  if (d?.propertyName && d.mapping && Array.isArray(out.oneOf)) {
+    out.anyOf = out.oneOf;
+    delete out.oneOf;
+    out.allOf = Object.entries<string>(d.mapping).map(([value, ref]) => ({
+      if: { properties: { [d.propertyName]: { const: value } }, required: [d.propertyName] },
+      then: { $ref: ref },
+    }));
   }
   if (out.nullable === true) {
     delete out.nullable;

@@ -260,7 +260,7 @@ describe('cross-cutting HTTP conventions', () => {
       const res = await owner.get('/v2/llms');
       expectError(res, 501);
       expect(res.body.messages[0]).toMatch(/listLLMs/);
-      expectError(await owner.post('/v2/query', { query: 'x', search: { corpora: [{ corpus_key: 'docs' }] } }), 501);
+      expectError(await owner.post('/v2/chats', { query: 'x', search: { corpora: [{ corpus_key: 'docs' }] } }), 501);
       expectError(await owner.delete('/v2/chats/cht_1'), 501);
       expectError(await anon.get('/v2/llms'), 401);
       const zqt = client(server.app, (await createKey(owner, 'serving', ['docs'])).secret_key);

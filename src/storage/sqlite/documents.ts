@@ -69,6 +69,9 @@ export class SqliteDocuments implements DocumentRepository {
   private readonly docUsage;
   private readonly partCount;
   private readonly fixDims;
+  /** Tells in-memory vector indexes (in any process) that the corpus's parts changed. */
+  private readonly bumpParts;
+  private readonly bumpVectors;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[number, string], DocRow>('SELECT * FROM documents WHERE corpus_id = ? AND doc_id = ?');
@@ -93,6 +96,13 @@ export class SqliteDocuments implements DocumentRepository {
     this.partCount = db.prepare<[number], number>('SELECT count(*) FROM parts WHERE corpus_id = ?').pluck();
     this.corpusDims = db.prepare<[number], number | null>('SELECT vector_dimensions FROM corpora WHERE id = ?').pluck();
     this.fixDims = db.prepare('UPDATE corpora SET vector_dimensions = ? WHERE id = ? AND vector_dimensions IS NULL');
+    this.bumpParts = db.prepare(
+      'INSERT INTO corpus_versions (corpus_id, parts) VALUES (?, 1) ON CONFLICT (corpus_id) DO UPDATE SET parts = parts + 1',
+    );
+    this.bumpVectors = db.prepare(
+      `INSERT INTO corpus_versions (corpus_id, parts, vectors) VALUES (?, 1, 1)
+       ON CONFLICT (corpus_id) DO UPDATE SET parts = parts + 1, vectors = vectors + 1`,
+    );
   }
 
   async create(doc: NewDocument): Promise<DocumentRecord> {
@@ -136,6 +146,7 @@ export class SqliteDocuments implements DocumentRepository {
         });
         this.insertFts.run(part.lastInsertRowid, p.text, doc.title ?? '');
       });
+      this.bumpParts.run(doc.corpus_id);
       return mapDoc(this.bySeq.get(docSeq)!);
     });
     // IMMEDIATE: take the write lock before the reads inside, so a second writer (the operator CLI
@@ -175,13 +186,18 @@ export class SqliteDocuments implements DocumentRepository {
   }
 
   async delete(corpusId: number, docId: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM documents WHERE corpus_id = ? AND doc_id = ?').run(corpusId, docId).changes > 0;
+    return this.db.transaction(() => {
+      const deleted = this.db.prepare('DELETE FROM documents WHERE corpus_id = ? AND doc_id = ?').run(corpusId, docId).changes > 0;
+      if (deleted) this.bumpParts.run(corpusId);
+      return deleted;
+    }).immediate();
   }
 
   async deleteAll(corpusId: number): Promise<number> {
     return this.db.transaction(() => {
       const n = this.db.prepare('DELETE FROM documents WHERE corpus_id = ?').run(corpusId).changes;
       this.db.prepare('UPDATE corpora SET vector_dimensions = NULL WHERE id = ?').run(corpusId);
+      this.bumpVectors.run(corpusId);
       return n;
     }).immediate();
   }
@@ -204,6 +220,7 @@ export class SqliteDocuments implements DocumentRepository {
         }
         update.run(vectorBlob(vector), id, corpusId);
       }
+      this.bumpVectors.run(corpusId);
     }).immediate();
   }
 

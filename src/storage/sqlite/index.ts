@@ -9,6 +9,8 @@ import { SqliteEncoders } from './encoders.js';
 import { SqliteJobs } from './jobs.js';
 import { openDatabase } from './database.js';
 import { SqliteUsers } from './users.js';
+import { SqliteSearch } from './search.js';
+import { SqliteQueryHistory } from './query-history.js';
 
 /** The embedded default: one SQLite file in WAL mode, used by one Quarry process. */
 export function createSqliteStorage(path: string): Storage {
@@ -25,6 +27,8 @@ export function createSqliteStorage(path: string): Storage {
     documents: new SqliteDocuments(db),
     jobs: new SqliteJobs(db),
     encoders: new SqliteEncoders(db),
+    search: new SqliteSearch(db),
+    queryHistory: new SqliteQueryHistory(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

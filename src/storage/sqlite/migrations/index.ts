@@ -5,6 +5,7 @@
  */
 import { m001Identity } from './001-identity.js';
 import { m002Documents } from './002-documents.js';
+import { m003Query } from './003-query.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Identity, m002Documents];
+export const MIGRATIONS: readonly Migration[] = [m001Identity, m002Documents, m003Query];

@@ -1,0 +1,347 @@
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../../auth/principal.js';
+import type { EmbeddingKind } from '../../providers/encoders/types.js';
+import { resultText } from '../../retrieval/context.js';
+import { compileFilter, prepareFilter } from '../../retrieval/filter/index.js';
+import { customDimensionBoost, fuse, type FusionInput } from '../../retrieval/fusion.js';
+import { parseLexicalQuery, toFtsMatch, type LexicalQuery } from '../../retrieval/lexical/query-syntax.js';
+import { builtinRescore } from '../../retrieval/rerank/builtin.js';
+import { runStages } from '../../retrieval/rerank/chain.js';
+import type { RerankCandidate, Rescore } from '../../retrieval/rerank/types.js';
+import type { VectorIndexes } from '../../retrieval/vector-index.js';
+import type { CorpusRecord, HitRecord, PartFilter, Storage } from '../../storage/types.js';
+import { visibleCorpusIds } from '../access.js';
+import type { EncoderService } from '../encoders/encoders.js';
+import { forbidden, invalidField, notFound } from '../errors.js';
+import { defaultLexicalInterpolation, TITLE_WEIGHT } from './defaults.js';
+import type { CorpusSearch, QueryPlan } from './plan.js';
+import { resolveStages } from './rerankers.js';
+
+/** A search result as the API shows it. */
+export interface SearchResult {
+  text: string;
+  score: number;
+  part_metadata: Record<string, unknown>;
+  document_metadata: Record<string, unknown>;
+  document_id: string;
+  request_corpora_index: number;
+  table?: unknown;
+}
+
+export interface QueryOutcome {
+  search_results: SearchResult[];
+  /** Set when the query was saved to history. */
+  history_id?: string;
+}
+
+interface PreparedCorpus {
+  corpus: CorpusRecord;
+  spec: CorpusSearch;
+  index: number;
+  text: string;
+  lexical: LexicalQuery;
+  match: string | null;
+  filter?: PartFilter;
+  lambda: number;
+  kind: EmbeddingKind;
+  weights: Record<string, number>;
+}
+
+interface Scored {
+  id: number;
+  corpusIndex: number;
+  score: number;
+}
+
+const MAX_CONTEXT_PARTS = 50;
+
+/**
+ * Runs queries: hybrid retrieval in each corpus named (lexical BM25 from the storage's full-text
+ * index, exact vector search in memory, fused by `lexical_interpolation`, custom dimensions
+ * added), one merged list, the re-ranking chain, then the requested page with its context.
+ * Saves history when the request or a corpus asks for it.
+ */
+export class QueryService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly encoders: EncoderService,
+    private readonly vectors: VectorIndexes,
+  ) {}
+
+  async run(plan: QueryPlan): Promise<QueryOutcome> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const prepared = await this.prepare(plan);
+    // Stages are checked before searching; the built-in one gets its corpus statistics after.
+    let builtin: Rescore | null = null;
+    const stages = resolveStages(plan.reranker, () => (cs, texts) => builtin!(cs, texts));
+    if (stages.some((st) => st.kind === 'customer_reranker')) {
+      builtin = builtinRescore({ words: this.allWords(prepared), idf: await this.idfOf(prepared) });
+    }
+
+    const pool = plan.offset + plan.limit;
+    const queryVectors = await this.embedQueries(prepared);
+    const scored: Scored[] = [];
+    for (const p of prepared) scored.push(...(await this.retrieve(p, queryVectors.get(p.index), pool)));
+    scored.sort((a, b) => b.score - a.score || a.corpusIndex - b.corpusIndex || a.id - b.id);
+    const firstStage = scored.slice(0, pool);
+    const searchLatency = performance.now() - t0;
+
+    const hits = new Map((await this.storage.search.hits(firstStage.map((s) => s.id))).map((h) => [h.id, h]));
+    const present = firstStage.filter((s) => hits.has(s.id));
+    const candidates: RerankCandidate[] = [];
+    for (const [i, s] of present.entries()) {
+      const hit = hits.get(s.id)!;
+      candidates.push({
+        index: i,
+        score: s.score,
+        text: hit.text,
+        context_text: await this.withContext(hit, plan, false),
+        document_id: hit.doc_id,
+        document_metadata: hit.doc_metadata,
+        part_metadata: partMetadata(hit),
+        vector: stages.some((st) => st.kind === 'mmr') ? await this.vectors.vectorOf(hit.corpus_id, hit.id) : null,
+      });
+    }
+    const rerankStart = performance.now();
+    const outcomes = runStages(stages, candidates);
+    const reranked = outcomes.at(-1)?.results ?? candidates;
+    const page = reranked.slice(plan.offset, plan.offset + plan.limit);
+    const results: SearchResult[] = [];
+    for (const c of page) {
+      const s = present[c.index]!;
+      results.push(await this.toResult(hits.get(s.id)!, c.score, s.corpusIndex, plan));
+    }
+
+    const outcome: QueryOutcome = { search_results: results };
+    if (plan.save_history ?? prepared.some((p) => p.corpus.save_history)) {
+      outcome.history_id = await this.saveHistory(plan, prepared, startedAt, performance.now() - t0, {
+        searchLatency,
+        firstStage: present.map((s, i) => ({ s, c: candidates[i]! })),
+        hits,
+        outcomes,
+        rerankLatency: performance.now() - rerankStart,
+      });
+    }
+    return outcome;
+  }
+
+  // -- preparation: everything that can be a 400 happens before any search runs --------------
+
+  private async prepare(plan: QueryPlan): Promise<PreparedCorpus[]> {
+    if (plan.corpora.length === 0) throw invalidField('search.corpora', 'name at least one corpus');
+    const out: PreparedCorpus[] = [];
+    for (const [index, spec] of plan.corpora.entries()) {
+      const corpus = await this.storage.corpora.getByKey(spec.corpus_key);
+      if (!corpus) throw notFound('Corpus', spec.corpus_key);
+      if (!corpus.enabled) throw forbidden(`Corpus '${corpus.key}' is disabled; enable it to query it.`);
+      const text = spec.query ?? plan.query;
+      const lexical = parseLexicalQuery(text);
+      const checked = prepareFilter(spec.metadata_filter, corpus.filter_attributes, {
+        field: `${spec.field}.metadata_filter`,
+        corpusKey: corpus.key,
+        allowPart: true,
+      });
+      const filter = checked
+        ? compileFilter(checked, { docMetadata: 'd.metadata', docId: 'd.doc_id', partMetadata: 'p.metadata', partLang: 'p.lang', partIsTitle: 'p.is_title' })
+        : undefined;
+      out.push({
+        corpus,
+        spec,
+        index,
+        text,
+        lexical,
+        match: toFtsMatch(lexical),
+        ...(filter ? { filter } : {}),
+        lambda: spec.lexical_interpolation ?? defaultLexicalInterpolation(corpus.encoder_name),
+        kind: embeddingKind(spec.semantics ?? 'default', corpus),
+        weights: dimensionWeights(corpus, spec),
+      });
+    }
+    return out;
+  }
+
+  private allWords(prepared: readonly PreparedCorpus[]): string[] {
+    return [...new Set(prepared.flatMap((p) => p.lexical.words))];
+  }
+
+  /** Inverse document frequencies of the query words in the first corpus, for the built-in re-ranker. */
+  private async idfOf(prepared: readonly PreparedCorpus[]): Promise<Map<string, number>> {
+    const idf = new Map<string, number>();
+    const first = prepared[0];
+    if (first) {
+      const n = Math.max(1, await this.storage.search.partCount(first.corpus.id));
+      for (const w of this.allWords(prepared)) {
+        const df = await this.storage.search.matchCount(first.corpus.id, `"${w.replaceAll('"', '""')}"`);
+        idf.set(w, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+      }
+    }
+    return idf;
+  }
+
+  private async embedQueries(prepared: readonly PreparedCorpus[]): Promise<Map<number, Float32Array>> {
+    const out = new Map<number, Float32Array>();
+    for (const p of prepared) {
+      if (p.lambda >= 1) continue;
+      const encoder = await this.encoders.resolve(p.corpus.encoder_name);
+      const [vector] = await encoder.embed([p.text], p.kind);
+      if (vector) out.set(p.index, vector);
+    }
+    return out;
+  }
+
+  // -- retrieval -----------------------------------------------------------------------------
+
+  private async retrieve(p: PreparedCorpus, vector: Float32Array | undefined, pool: number): Promise<Scored[]> {
+    const { search } = this.storage;
+    const corpusId = p.corpus.id;
+    const candidates = new Map<number, FusionInput>();
+    const useLexical = p.lambda > 0 && p.match !== null;
+    if (useLexical) {
+      const found = await search.lexical(corpusId, p.match!, { ...(p.filter ? { filter: p.filter } : {}), limit: pool, titleWeight: TITLE_WEIGHT });
+      for (const h of found) candidates.set(h.id, { id: h.id, lexical: h.score });
+    }
+    if (vector && p.lambda < 1) {
+      const allowed = p.filter ? await search.filteredIds(corpusId, p.filter) : undefined;
+      const near = await this.vectors.nearest(corpusId, vector, pool, allowed);
+      const vectorOnly: number[] = [];
+      for (const h of near) {
+        const c = candidates.get(h.id);
+        if (c) c.cosine = h.cosine;
+        else {
+          candidates.set(h.id, { id: h.id, cosine: h.cosine });
+          vectorOnly.push(h.id);
+        }
+      }
+      // Exact scores for what only one side found: BM25 of a part does not depend on the others.
+      const missingCosine = [...candidates.values()].filter((c) => c.cosine === undefined).map((c) => c.id);
+      for (const [id, cos] of await this.vectors.similarities(corpusId, vector, missingCosine)) candidates.get(id)!.cosine = cos;
+      if (useLexical && vectorOnly.length > 0) {
+        const lex = await search.lexical(corpusId, p.match!, { limit: vectorOnly.length, titleWeight: TITLE_WEIGHT, onlyIds: vectorOnly });
+        for (const h of lex) candidates.get(h.id)!.lexical = h.score;
+      }
+    }
+    let fused = fuse([...candidates.values()], p.lambda);
+    if (Object.keys(p.weights).length > 0 && fused.length > 0) {
+      const parts = new Map((await search.hits(fused.map((f) => f.id))).map((h) => [h.id, h]));
+      fused = fused
+        .map((f) => ({ id: f.id, score: f.score + customDimensionBoost(p.weights, parts.get(f.id)?.custom_dimensions ?? {}) }))
+        .sort((a, b) => b.score - a.score || a.id - b.id);
+    }
+    return fused.slice(0, pool).map((f) => ({ id: f.id, corpusIndex: p.index, score: f.score }));
+  }
+
+  // -- presentation --------------------------------------------------------------------------
+
+  private async withContext(hit: HitRecord, plan: QueryPlan, tags: boolean): Promise<string> {
+    const c = plan.context;
+    if (!c) return hit.text;
+    const hasChars = (c.characters_before ?? 0) > 0 || (c.characters_after ?? 0) > 0;
+    const before = hasChars ? MAX_CONTEXT_PARTS : Math.min(MAX_CONTEXT_PARTS, Math.max(0, c.sentences_before ?? 0));
+    const after = hasChars ? MAX_CONTEXT_PARTS : Math.min(MAX_CONTEXT_PARTS, Math.max(0, c.sentences_after ?? 0));
+    const config = tags ? c : { ...c, start_tag: '', end_tag: '' };
+    if (before === 0 && after === 0) return resultText([{ text: hit.text }], 0, config);
+    const parts = await this.storage.search.neighbours(hit.doc_seq, hit.part_index - before, hit.part_index + after);
+    const at = parts.findIndex((p) => p.part_index === hit.part_index);
+    return at < 0 ? hit.text : resultText(parts, at, config);
+  }
+
+  private async toResult(hit: HitRecord, score: number, corpusIndex: number, plan: QueryPlan): Promise<SearchResult> {
+    const table = hit.table_id ? (hit.doc_tables as Array<{ id?: string }>).find((t) => t.id === hit.table_id) : undefined;
+    return {
+      text: await this.withContext(hit, plan, true),
+      score,
+      part_metadata: partMetadata(hit),
+      document_metadata: hit.doc_metadata,
+      document_id: hit.doc_id,
+      request_corpora_index: corpusIndex,
+      ...(table ? { table } : {}),
+    };
+  }
+
+  // -- history -------------------------------------------------------------------------------
+
+  private async saveHistory(
+    plan: QueryPlan,
+    prepared: readonly PreparedCorpus[],
+    startedAt: Date,
+    latency: number,
+    trace: {
+      searchLatency: number;
+      firstStage: Array<{ s: Scored; c: RerankCandidate }>;
+      hits: Map<number, HitRecord>;
+      outcomes: ReturnType<typeof runStages>;
+      rerankLatency: number;
+    },
+  ): Promise<string> {
+    const id = `qry_${randomBytes(12).toString('base64url')}`;
+    const spans: Array<Record<string, unknown>> = [
+      {
+        type: 'search',
+        latency_millis: Math.round(trace.searchLatency),
+        started_at: startedAt.toISOString(),
+        search_results: await Promise.all(
+          trace.firstStage.map(({ s }) => this.toResult(trace.hits.get(s.id)!, s.score, s.corpusIndex, plan)),
+        ),
+      },
+    ];
+    for (const o of trace.outcomes) {
+      spans.push({
+        type: 'rerank',
+        latency_millis: Math.round(trace.rerankLatency / Math.max(1, trace.outcomes.length)),
+        started_at: new Date(startedAt.getTime() + Math.round(trace.searchLatency)).toISOString(),
+        reranked_search_results: o.results.map((c) => ({ text: c.text, score: c.score, original_score: o.before.get(c.index) ?? c.score })),
+      });
+    }
+    await this.storage.queryHistory.create({
+      id,
+      query_text: plan.query,
+      corpus_key: prepared[0]?.corpus.key ?? null,
+      corpus_ids: prepared.map((p) => p.corpus.id),
+      request: plan.asQueryRequest,
+      chat_id: null,
+      latency_millis: Math.round(latency),
+      started_at: startedAt.toISOString(),
+      spans,
+      generation: null,
+      factual_consistency_score: null,
+    });
+    return id;
+  }
+
+  /** For list filters: the corpora a principal's history list may show. */
+  static visibleTo(p: Principal): number[] | undefined {
+    return visibleCorpusIds(p);
+  }
+}
+
+function partMetadata(hit: HitRecord): Record<string, unknown> {
+  return {
+    ...hit.metadata,
+    ...(hit.lang ? { lang: hit.lang } : {}),
+    ...(hit.is_title ? { is_title: true } : {}),
+  };
+}
+
+/**
+ * Which side of an asymmetric encoder the query text is embedded as. `semantics: response` (or a
+ * corpus whose queries are answers) embeds it as a document.
+ */
+function embeddingKind(semantics: string, corpus: CorpusRecord): EmbeddingKind {
+  if (semantics === 'query') return 'query';
+  if (semantics === 'response') return 'document';
+  return corpus.queries_are_answers ? 'document' : 'query';
+}
+
+/** The corpus's querying defaults, overridden by the request; an undeclared dimension is a 400. */
+function dimensionWeights(corpus: CorpusRecord, spec: CorpusSearch): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const d of corpus.custom_dimensions) if (d.querying_default !== 0) weights[d.name] = d.querying_default;
+  for (const [name, w] of Object.entries(spec.custom_dimensions ?? {})) {
+    if (!corpus.custom_dimensions.some((d) => d.name === name)) {
+      throw invalidField(`${spec.field}.custom_dimensions`, `corpus '${corpus.key}' has no custom dimension '${name}'`);
+    }
+    weights[name] = w;
+  }
+  return weights;
+}

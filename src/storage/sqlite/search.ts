@@ -1,0 +1,140 @@
+import type { HitRecord, LexicalHit, PartFilter, PartsVersion, SearchRepository } from '../types.js';
+import { bool, type Db } from './database.js';
+
+interface HitRow {
+  id: number;
+  corpus_id: number;
+  doc_seq: number;
+  doc_id: string;
+  doc_metadata: string;
+  doc_tables: string;
+  part_index: number;
+  text: string;
+  metadata: string;
+  custom_dimensions: string;
+  is_title: number;
+  lang: string | null;
+  table_id: string | null;
+}
+
+/** Ids travel as one JSON parameter, so a statement is prepared once whatever their number. */
+const idList = (ids: readonly number[]): string => JSON.stringify(ids);
+
+const toVector = (blob: Buffer): Float32Array =>
+  // Copy: the driver's buffer may be reused, and Float32Array needs 4-byte alignment.
+  new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+
+/**
+ * Reads for the query engine. Filters arrive compiled against `parts p` and `documents d`
+ * (retrieval/filter); statements with a filter are prepared per call, the rest once.
+ */
+export class SqliteSearch implements SearchRepository {
+  private readonly versionOf;
+  private readonly vectors;
+  private readonly ids;
+  private readonly count;
+  private readonly matches;
+  private readonly hitsOf;
+  private readonly around;
+
+  constructor(private readonly db: Db) {
+    this.versionOf = db.prepare<[number], { parts: number; vectors: number }>(
+      `SELECT coalesce(v.parts, 0) AS parts, coalesce(v.vectors, 0) AS vectors
+       FROM corpora c LEFT JOIN corpus_versions v ON v.corpus_id = c.id WHERE c.id = ?`,
+    );
+    this.vectors = db.prepare<[number, number, number], { id: number; vector: Buffer | null }>(
+      'SELECT id, vector FROM parts WHERE corpus_id = ? AND id > ? ORDER BY id LIMIT ?',
+    );
+    this.ids = db.prepare<[number], number>('SELECT id FROM parts WHERE corpus_id = ? ORDER BY id').pluck();
+    this.count = db.prepare<[number], number>('SELECT count(*) FROM parts WHERE corpus_id = ?').pluck();
+    this.matches = db
+      .prepare<[string, number], number>(
+        'SELECT count(*) FROM parts_fts f JOIN parts p ON p.id = f.rowid WHERE parts_fts MATCH ? AND p.corpus_id = ?',
+      )
+      .pluck();
+    this.hitsOf = db.prepare<[string], HitRow>(
+      `SELECT p.id, p.corpus_id, p.doc_seq, d.doc_id, d.metadata AS doc_metadata, d.tables AS doc_tables, p.part_index,
+              p.text, p.metadata, p.custom_dimensions, p.is_title, p.lang, p.table_id
+       FROM json_each(?) j JOIN parts p ON p.id = j.value JOIN documents d ON d.seq = p.doc_seq`,
+    );
+    this.around = db.prepare<[number, number, number], { part_index: number; text: string }>(
+      'SELECT part_index, text FROM parts WHERE doc_seq = ? AND part_index BETWEEN ? AND ? ORDER BY part_index',
+    );
+  }
+
+  async version(corpusId: number): Promise<PartsVersion | undefined> {
+    return this.versionOf.get(corpusId);
+  }
+
+  async vectorsAfter(corpusId: number, afterId: number, limit: number): Promise<Array<{ id: number; vector: Float32Array }>> {
+    return this.vectors
+      .all(corpusId, afterId, limit)
+      .map((r) => ({ id: r.id, vector: r.vector ? toVector(r.vector) : new Float32Array(0) }));
+  }
+
+  async partIds(corpusId: number): Promise<number[]> {
+    return this.ids.all(corpusId);
+  }
+
+  async partCount(corpusId: number): Promise<number> {
+    return this.count.get(corpusId) ?? 0;
+  }
+
+  async filteredIds(corpusId: number, filter: PartFilter): Promise<number[]> {
+    return this.db
+      .prepare<unknown[], number>(
+        `SELECT p.id FROM parts p JOIN documents d ON d.seq = p.doc_seq
+         WHERE p.corpus_id = ? AND (${filter.sql}) ORDER BY p.id`,
+      )
+      .pluck()
+      .all(corpusId, ...filter.params);
+  }
+
+  async lexical(
+    corpusId: number,
+    match: string,
+    options: { filter?: PartFilter; limit: number; titleWeight: number; onlyIds?: readonly number[] },
+  ): Promise<LexicalHit[]> {
+    const { filter, limit, titleWeight, onlyIds } = options;
+    if (onlyIds && onlyIds.length === 0) return [];
+    // bm25() is lower-is-better; column weights: text 1, title `titleWeight`.
+    const sql = `SELECT f.rowid AS id, -bm25(parts_fts, 1.0, ?) AS score
+      FROM parts_fts f JOIN parts p ON p.id = f.rowid ${filter ? 'JOIN documents d ON d.seq = p.doc_seq' : ''}
+      WHERE parts_fts MATCH ? AND p.corpus_id = ?
+        ${onlyIds ? 'AND f.rowid IN (SELECT value FROM json_each(?))' : ''}
+        ${filter ? `AND (${filter.sql})` : ''}
+      ORDER BY bm25(parts_fts, 1.0, ?) LIMIT ?`;
+    const params: unknown[] = [titleWeight, match, corpusId];
+    if (onlyIds) params.push(idList(onlyIds));
+    if (filter) params.push(...filter.params);
+    params.push(titleWeight, limit);
+    return this.db.prepare<unknown[], LexicalHit>(sql).all(...params);
+  }
+
+  async matchCount(corpusId: number, match: string): Promise<number> {
+    return this.matches.get(match, corpusId) ?? 0;
+  }
+
+  async hits(ids: readonly number[]): Promise<HitRecord[]> {
+    if (ids.length === 0) return [];
+    return this.hitsOf.all(idList(ids)).map((r) => ({
+      id: r.id,
+      corpus_id: r.corpus_id,
+      doc_seq: r.doc_seq,
+      doc_id: r.doc_id,
+      doc_metadata: JSON.parse(r.doc_metadata),
+      doc_tables: JSON.parse(r.doc_tables),
+      part_index: r.part_index,
+      text: r.text,
+      metadata: JSON.parse(r.metadata),
+      custom_dimensions: JSON.parse(r.custom_dimensions),
+      is_title: bool(r.is_title),
+      lang: r.lang,
+      table_id: r.table_id,
+    }));
+  }
+
+  async neighbours(docSeq: number, from: number, to: number): Promise<Array<{ part_index: number; text: string }>> {
+    return this.around.all(docSeq, from, to);
+  }
+}
