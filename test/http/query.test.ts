@@ -98,6 +98,24 @@ describe('query over HTTP', () => {
     });
   });
 
+  describe('the in-memory vector index', () => {
+    it('follows writes: new documents appear, deleted ones go, a reset empties it', async () => {
+      await createCorpus(owner, 'live', SETTINGS);
+      const vectorIds = async () => ids(await owner.post('/v2/corpora/live/query', { query: 'coffee tea', search: { lexical_interpolation: 0, limit: 20 } }));
+      expect(await vectorIds()).toEqual([]);
+      for (const id of ['a', 'b', 'c']) {
+        expectOk(await owner.post('/v2/corpora/live/documents', { type: 'core', id, document_parts: [{ text: `Tea and coffee, note ${id}.` }] }), 'createCorpusDocument', 201);
+        expect((await vectorIds()).sort()).toEqual(['a', 'b', 'c'].slice(0, ['a', 'b', 'c'].indexOf(id) + 1));
+      }
+      expect((await owner.delete('/v2/corpora/live/documents/b')).status).toBe(204);
+      expect((await vectorIds()).sort()).toEqual(['a', 'c']);
+      expectOk(await owner.post('/v2/corpora/live/documents', { type: 'core', id: 'd', document_parts: [{ text: 'Coffee beans.' }] }), 'createCorpusDocument', 201);
+      expect((await vectorIds()).sort()).toEqual(['a', 'c', 'd']);
+      expect((await owner.post('/v2/corpora/live/reset', {})).status).toBe(204);
+      expect(await vectorIds()).toEqual([]);
+    });
+  });
+
   describe('hybrid search', () => {
     it('by default finds lexical matches first and fills with vector neighbours', async () => {
       const res = await query({ query: 'dog barks', search: { limit: 5 } });
