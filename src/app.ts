@@ -29,6 +29,7 @@ import { jobRoutes } from './http/routes/jobs.js';
 import { queryRoutes } from './http/routes/query.js';
 import { QueryService } from './domain/query/query.js';
 import { QueryHistoryService } from './domain/query/history.js';
+import { RerankerModels } from './domain/query/reranker-models.js';
 import { VectorIndexes } from './retrieval/vector-index.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
@@ -97,6 +98,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   };
   const runner = new JobRunner(storage, handlers, app.log);
   const jobs = new JobService(storage, runner.wake);
+  const rerankers = new RerankerModels(config.onnx_rerankers);
   const services: Services = {
     apiKeys: new ApiKeyService(deps),
     users: new UserService(storage),
@@ -105,8 +107,9 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     documents: new DocumentService(storage, encoders, compileDocumentFilter),
     encoders,
     jobs,
-    query: new QueryService(storage, encoders, new VectorIndexes(storage.search)),
+    query: new QueryService(storage, encoders, new VectorIndexes(storage.search), rerankers),
     queryHistory: new QueryHistoryService(storage),
+    rerankers,
   };
 
   // Only JSON (and forms, for the token endpoint) are request bodies here; plain text is a 415.
@@ -146,6 +149,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   app.addHook('onClose', async () => {
     await runner.stop();
     await encoders.close();
+    await rerankers.close();
     await storage.close();
   });
 

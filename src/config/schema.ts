@@ -63,6 +63,21 @@ export const ConfigSchema = Type.Object(
       ),
       { default: [] },
     ),
+    /**
+     * Local ONNX cross-encoder models (model.onnx and tokenizer.json), offered as re-rankers under
+     * their names (`reranker_name` in a customer_reranker), loaded on first use.
+     */
+    onnx_rerankers: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1 }),
+          path: Type.String({ minLength: 1 }),
+          max_length: Type.Optional(Type.Integer({ minimum: 8, maximum: 8192 })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
     owner: Type.Object(
       {
         username: Type.String({ default: 'owner', minLength: 1 }),

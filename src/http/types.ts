@@ -9,6 +9,7 @@ import type { EncoderService } from '../domain/encoders/encoders.js';
 import type { JobService } from '../domain/jobs/jobs.js';
 import type { QueryService } from '../domain/query/query.js';
 import type { QueryHistoryService } from '../domain/query/history.js';
+import type { RerankerModels } from '../domain/query/reranker-models.js';
 import { operation, type OperationId } from './operations.js';
 
 export type App = FastifyInstance<
@@ -30,6 +31,7 @@ export interface Services {
   jobs: JobService;
   query: QueryService;
   queryHistory: QueryHistoryService;
+  rerankers: RerankerModels;
 }
 
 /** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */

@@ -343,6 +343,17 @@ describe('query over HTTP', () => {
     });
   });
 
+  describe('odd but valid queries', () => {
+    it('never fail: empty text, only operators, only stop words, other scripts, a long query', async () => {
+      for (const q of ['', '   ', '***', '"', '-', '- -x', 'the of and', 'ünïcödé 日本語 текст', '"unclosed phrase', 'a OR b AND NOT c', 'x'.repeat(5000), 'word '.repeat(999)]) {
+        for (const lexical_interpolation of [0, 0.5, 1]) {
+          const res = await query({ query: q, search: { lexical_interpolation } });
+          expectOk(res, 'queryCorpus', 200);
+        }
+      }
+    });
+  });
+
   describe('bad requests', () => {
     it('are 400s naming the field', async () => {
       expectFieldError(await owner.post('/v2/corpora/kb/query', {}), 'query');

@@ -15,6 +15,7 @@ import type { EncoderService } from '../encoders/encoders.js';
 import { forbidden, invalidField, notFound } from '../errors.js';
 import { defaultLexicalInterpolation, TITLE_WEIGHT } from './defaults.js';
 import type { CorpusSearch, QueryPlan } from './plan.js';
+import type { RerankerModels } from './reranker-models.js';
 import { resolveStages } from './rerankers.js';
 
 /** A search result as the API shows it. */
@@ -66,6 +67,7 @@ export class QueryService {
     private readonly storage: Storage,
     private readonly encoders: EncoderService,
     private readonly vectors: VectorIndexes,
+    private readonly rerankers: RerankerModels,
   ) {}
 
   async run(plan: QueryPlan): Promise<QueryOutcome> {
@@ -74,8 +76,12 @@ export class QueryService {
     const prepared = await this.prepare(plan);
     // Stages are checked before searching; the built-in one gets its corpus statistics after.
     let builtin: Rescore | null = null;
-    const stages = resolveStages(plan.reranker, () => (cs, texts) => builtin!(cs, texts));
-    if (stages.some((st) => st.kind === 'customer_reranker')) {
+    const stages = resolveStages(plan.reranker, {
+      catalog: this.rerankers.catalog,
+      builtin: () => (cs, texts) => builtin!(cs, texts),
+      model: (name) => this.rerankers.scorer(name, plan.query),
+    });
+    if (stages.some((st) => st.implementation === 'builtin')) {
       builtin = builtinRescore({ words: this.allWords(prepared), idf: await this.idfOf(prepared) });
     }
 
@@ -104,7 +110,7 @@ export class QueryService {
       });
     }
     const rerankStart = performance.now();
-    const outcomes = runStages(stages, candidates);
+    const outcomes = await runStages(stages, candidates);
     const reranked = outcomes.at(-1)?.results ?? candidates;
     const page = reranked.slice(plan.offset, plan.offset + plan.limit);
     const results: SearchResult[] = [];
@@ -270,7 +276,7 @@ export class QueryService {
       searchLatency: number;
       firstStage: Array<{ s: Scored; c: RerankCandidate }>;
       hits: Map<number, HitRecord>;
-      outcomes: ReturnType<typeof runStages>;
+      outcomes: Awaited<ReturnType<typeof runStages>>;
       rerankLatency: number;
     },
   ): Promise<string> {

@@ -1,4 +1,4 @@
-import { BUILT_IN_RERANKER, rerankerById, rerankerByName, type RerankerEntry } from '../../retrieval/rerank/catalog.js';
+import { BUILT_IN_RERANKER, type RerankerCatalog, type RerankerEntry } from '../../retrieval/rerank/catalog.js';
 import { mmrOrder } from '../../retrieval/rerank/mmr.js';
 import type { RerankStage, Rescore } from '../../retrieval/rerank/types.js';
 import { compileUserFunction } from '../../retrieval/rerank/userfn/index.js';
@@ -7,15 +7,19 @@ import type { RerankerSpec } from './plan.js';
 
 export const MAX_CHAIN_STAGES = 50;
 
-/** What a built-in stage needs that only the query service has (corpus statistics). */
-export type BuiltinFactory = () => Rescore;
+/** Scorers only the query service can make: the built-in one needs corpus statistics, models the query. */
+export interface ScorerFactories {
+  catalog: RerankerCatalog;
+  builtin: () => Rescore;
+  model: (name: string) => Rescore;
+}
 
 /**
  * Turns a request's `reranker` into the stages the chain runner executes, checking everything
  * up front so a bad reranker is a 400 before any search runs. Vectara's legacy ids map as
  * PRODUCT.md lists; a chain may not nest further chains beyond MAX_CHAIN_STAGES stages in all.
  */
-export function resolveStages(spec: RerankerSpec | undefined, builtin: BuiltinFactory, field = 'search.reranker'): RerankStage[] {
+export function resolveStages(spec: RerankerSpec | undefined, scorers: ScorerFactories, field = 'search.reranker'): RerankStage[] {
   if (!spec) return [];
   const type = spec.type ?? 'customer_reranker';
   const common = {
@@ -26,7 +30,7 @@ export function resolveStages(spec: RerankerSpec | undefined, builtin: BuiltinFa
     case 'chain': {
       const stages = spec.rerankers ?? [];
       if (stages.length === 0) throw invalidField(`${field}.rerankers`, 'a chain needs at least one reranker');
-      const out = stages.flatMap((s, i) => resolveStages(s, builtin, `${field}.rerankers[${i}]`));
+      const out = stages.flatMap((s, i) => resolveStages(s, scorers, `${field}.rerankers[${i}]`));
       if (out.length > MAX_CHAIN_STAGES) throw invalidField(`${field}.rerankers`, `a chain has at most ${MAX_CHAIN_STAGES} stages`);
       return out;
     }
@@ -37,28 +41,36 @@ export function resolveStages(spec: RerankerSpec | undefined, builtin: BuiltinFa
     case 'userfn':
       return [userfnStage(spec.user_function, common, field)];
     case 'customer_reranker': {
-      const entry = named(spec, field);
+      const entry = named(spec, scorers.catalog, field);
       if (entry.kind === 'mmr') return [mmrStage(spec.diversity_bias ?? 0, common, field)];
       if (entry.kind === 'userfn') return [userfnStage(spec.user_function, common, field)];
-      return [{ kind: 'customer_reranker', name: entry.name, rescore: builtin(), includeContext: spec.include_context ?? true, ...common }];
+      const model = entry.kind === 'model';
+      return [{
+        kind: 'customer_reranker',
+        implementation: model ? 'model' : 'builtin',
+        name: entry.name,
+        rescore: model ? scorers.model(entry.name) : scorers.builtin(),
+        includeContext: spec.include_context ?? true,
+        ...common,
+      }];
     }
     default:
       throw invalidField(`${field}.type`, `unknown reranker type '${type}': use customer_reranker, userfn, mmr, chain or none`);
   }
 }
 
-function named(spec: RerankerSpec, field: string): RerankerEntry {
+function named(spec: RerankerSpec, catalog: RerankerCatalog, field: string): RerankerEntry {
   if (spec.reranker_name !== undefined) {
-    const entry = rerankerByName(spec.reranker_name);
+    const entry = catalog.byName(spec.reranker_name);
     if (!entry) throw invalidField(`${field}.reranker_name`, `no reranker named '${spec.reranker_name}'; GET /v2/rerankers lists them`);
     return entry;
   }
   if (spec.reranker_id !== undefined) {
-    const entry = rerankerById(spec.reranker_id);
+    const entry = catalog.byId(spec.reranker_id);
     if (!entry) throw invalidField(`${field}.reranker_id`, `no reranker with id '${spec.reranker_id}'; GET /v2/rerankers lists them`);
     return entry;
   }
-  return rerankerByName(BUILT_IN_RERANKER)!;
+  return catalog.byName(BUILT_IN_RERANKER)!;
 }
 
 function mmrStage(bias: number, common: { limit?: number; cutoff?: number }, field: string): RerankStage {

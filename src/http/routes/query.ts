@@ -2,7 +2,6 @@ import type { FastifyReply } from 'fastify';
 import { checkRegex } from '../../domain/regex.js';
 import { planCorpusQuery, planQuery, planSearchCorpus, type QueryPlan } from '../../domain/query/plan.js';
 import type { QueryOutcome } from '../../domain/query/query.js';
-import { RERANKERS } from '../../retrieval/rerank/catalog.js';
 import { decodePageKey, listMetadata } from '../pagination.js';
 import { principalOf } from '../plugins/auth.js';
 import { CorpusKeyParams } from '../schemas/corpora.js';
@@ -21,7 +20,7 @@ function stream(reply: FastifyReply, outcome: QueryOutcome): FastifyReply {
     .send(event('search_results', { search_results: outcome.search_results }) + event('end', {}));
 }
 
-export function queryRoutes(app: App, { query, queryHistory }: Services): void {
+export function queryRoutes(app: App, { query, queryHistory, rerankers }: Services): void {
   const answer = async (plan: QueryPlan, reply: FastifyReply) => {
     const outcome = await query.run(plan);
     if (plan.stream_response) return stream(reply, outcome);
@@ -68,7 +67,7 @@ export function queryRoutes(app: App, { query, queryHistory }: Services): void {
     handler: async (req) => {
       const pattern = checkRegex('filter', req.query.filter);
       const re = pattern ? new RegExp(pattern) : null;
-      const all = RERANKERS.filter((r) => r.listed && (!re || re.test(r.name)));
+      const all = rerankers.catalog.entries.filter((r) => r.listed && (!re || re.test(r.name)));
       const start = decodePageKey('rerankers', req.query.page_key) ?? 0;
       const items = all.slice(start, start + req.query.limit);
       const next = start + req.query.limit < all.length ? start + req.query.limit : undefined;

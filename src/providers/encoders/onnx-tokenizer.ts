@@ -32,7 +32,8 @@ interface TokenizerConfig {
 
 export class ModelTokenizer {
   private constructor(
-    private readonly tokenizer: Tokenizer,
+    /** The underlying @huggingface/tokenizers instance (the cross-encoder builds sentence pairs with it). */
+    readonly tokenizer: Tokenizer,
     readonly maxLength: number,
     private readonly padId: number,
     private readonly specialIds: ReadonlySet<number>,

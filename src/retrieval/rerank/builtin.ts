@@ -1,5 +1,5 @@
 import { lightStem } from './light-stem.js';
-import type { RerankCandidate, Rescore } from './types.js';
+import type { RerankCandidate } from './types.js';
 
 /**
  * Quarry's built-in re-ranker (`quarry-lexical-rerank-v1`): non-neural. It reads each result with
@@ -38,7 +38,10 @@ function stems(text: string): string[] {
   return (text.toLowerCase().match(WORD) ?? []).map(lightStem);
 }
 
-export function builtinRescore(query: BuiltinRerankQuery, overrides: Partial<BuiltinWeights> = {}): Rescore {
+export function builtinRescore(
+  query: BuiltinRerankQuery,
+  overrides: Partial<BuiltinWeights> = {},
+): (candidates: readonly RerankCandidate[], texts: readonly string[]) => number[] {
   const w = { ...BUILTIN_WEIGHTS, ...overrides };
   const terms = [...new Map(query.words.map((word) => [lightStem(word), word])).entries()];
   const maxIdf = Math.max(1, ...query.idf.values());

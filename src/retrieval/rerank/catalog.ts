@@ -1,8 +1,9 @@
 /**
  * The re-rankers `GET /v2/rerankers` lists and requests name. Vectara's published names and
- * legacy ids resolve to Quarry's own implementations (PRODUCT.md, compatibility rules).
+ * legacy ids resolve to Quarry's own implementations (PRODUCT.md, compatibility rules); local
+ * cross-encoder models configured by the operator are added after them.
  */
-export type RerankerKind = 'builtin' | 'mmr' | 'userfn';
+export type RerankerKind = 'builtin' | 'mmr' | 'userfn' | 'model';
 
 export interface RerankerEntry {
   id: string;
@@ -15,7 +16,7 @@ export interface RerankerEntry {
 /** Quarry's own re-ranker: lexical and non-neural (see builtin.ts for what it scores). */
 export const BUILT_IN_RERANKER = 'quarry-lexical-rerank-v1';
 
-export const RERANKERS: readonly RerankerEntry[] = [
+const FIXED: readonly RerankerEntry[] = [
   { id: 'rnk_1', name: BUILT_IN_RERANKER, kind: 'builtin', listed: true },
   // Vectara's multilingual cross-encoder name, served by the built-in lexical re-ranker.
   { id: 'rnk_272725719', name: 'Rerank_Multilingual_v1', kind: 'builtin', listed: true },
@@ -25,5 +26,24 @@ export const RERANKERS: readonly RerankerEntry[] = [
   { id: 'rnk_272725722', name: 'User Defined Function', kind: 'userfn', listed: true },
 ];
 
-export const rerankerById = (id: string): RerankerEntry | undefined => RERANKERS.find((r) => r.id === id);
-export const rerankerByName = (name: string): RerankerEntry | undefined => RERANKERS.find((r) => r.name === name);
+/** Ids of configured models start here, in configuration order. */
+const MODEL_ID_BASE = 1000;
+
+export class RerankerCatalog {
+  readonly entries: readonly RerankerEntry[];
+
+  constructor(modelNames: readonly string[] = []) {
+    const models = modelNames
+      .filter((name) => !FIXED.some((f) => f.name === name))
+      .map((name, i): RerankerEntry => ({ id: `rnk_${MODEL_ID_BASE + i}`, name, kind: 'model', listed: true }));
+    this.entries = [...FIXED, ...models];
+  }
+
+  byId(id: string): RerankerEntry | undefined {
+    return this.entries.find((r) => r.id === id);
+  }
+
+  byName(name: string): RerankerEntry | undefined {
+    return this.entries.find((r) => r.name === name);
+  }
+}

@@ -13,7 +13,7 @@ export interface StageOutcome {
  * one left, then drops results scoring below its `cutoff`, then keeps its first `limit`. A null
  * score (a user function's "drop") removes the result. Equal scores keep the earlier order.
  */
-export function runStages(stages: readonly RerankStage[], candidates: readonly RerankCandidate[]): StageOutcome[] {
+export async function runStages(stages: readonly RerankStage[], candidates: readonly RerankCandidate[]): Promise<StageOutcome[]> {
   const outcomes: StageOutcome[] = [];
   let current = [...candidates];
   for (const stage of stages) {
@@ -24,7 +24,7 @@ export function runStages(stages: readonly RerankStage[], candidates: readonly R
       next = stage.order(current).map(({ index, score }) => ({ ...byIndex.get(index)!, score }));
     } else if (stage.rescore) {
       const texts = current.map((c) => (stage.includeContext ? c.context_text : c.text));
-      const scores = stage.rescore(current, texts);
+      const scores = await stage.rescore(current, texts);
       next = current
         .map((c, i) => ({ c, i, s: scores[i] }))
         .filter((x): x is { c: RerankCandidate; i: number; s: number } => typeof x.s === 'number' && Number.isFinite(x.s))

@@ -19,11 +19,16 @@ export interface RerankCandidate {
 }
 
 /** A new score per candidate, in the order given; null drops the candidate (user functions). */
-export type Rescore = (candidates: readonly RerankCandidate[], texts: readonly string[]) => Array<number | null>;
+export type Rescore = (
+  candidates: readonly RerankCandidate[],
+  texts: readonly string[],
+) => Array<number | null> | Promise<Array<number | null>>;
 
 /** One stage as the chain runs it. */
 export interface RerankStage {
   kind: 'customer_reranker' | 'userfn' | 'mmr' | 'none';
+  /** For customer rerankers: which implementation (the built-in lexical one, or a model). */
+  implementation?: 'builtin' | 'model';
   /** The reranker's name as history shows it. */
   name: string;
   rescore: Rescore | null;
