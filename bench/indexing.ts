@@ -92,13 +92,13 @@ interface WorkSet {
   parts: number;
 }
 
-interface ManPage {
+export interface ManPage {
   id: string;
   title: string;
   text: string;
 }
 
-function readManPages(): ManPage[] {
+export function readManPages(): ManPage[] {
   return readFileSync(MANPAGES, 'utf8')
     .split('\n')
     .filter((line) => line.trim())
@@ -141,7 +141,7 @@ function prng(seed: number): () => number {
 }
 
 /** Core documents of `perDocument` parts, each part 1–3 consecutive sentences of one manpage. */
-function generatedDocs(pages: ManPage[], totalParts: number, perDocument: number, seed: number, idPrefix: string): CoreDocumentBody[] {
+export function generatedDocs(pages: ManPage[], totalParts: number, perDocument: number, seed: number, idPrefix: string): CoreDocumentBody[] {
   const pool = pages.map((p) => splitSentences(p.text).map((c) => c.text)).filter((s) => s.length > 0);
   const rand = prng(seed);
   const pick = (n: number) => Math.floor(rand() * n);
@@ -235,7 +235,7 @@ async function expect(answer: Promise<Answer>, status: number, what: string): Pr
   return a.text ? JSON.parse(a.text) : undefined;
 }
 
-interface HttpRun {
+export interface HttpRun {
   documentsSent: number;
   documentsIndexed: number;
   /** Parts counted in the 201 responses. */
@@ -260,7 +260,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function httpRun(server: Server, corpus: string, bodies: Buffer[], concurrency: number, budgetSeconds: number): Promise<HttpRun> {
+export async function httpRun(server: Server, corpus: string, bodies: Buffer[], concurrency: number, budgetSeconds: number): Promise<HttpRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const path = `/v2/corpora/${encodeURIComponent(corpus)}/documents`;
   const { port, pid, ownerKey } = server.info;

@@ -13,10 +13,21 @@
  * The section "indexing" (bench/indexing.ts) measures indexing throughput through the HTTP API
  * against the encoder alone, and the server's peak memory.
  *
+ * The section "quality" (bench/quality.ts) measures ranking quality (nDCG@10, MRR@10, recall@10)
+ * on the manpages known-item set through the HTTP API, per retrieval configuration.
+ *
+ * The section "query" (bench/query-latency.ts) indexes the generated set (100,000 parts) into one
+ * server and loads POST /v2/corpora/bench/query with autocannon (16 connections): lexical, vector
+ * and hybrid, each without and with a metadata filter, p50/p99 latency and requests/s; then, on a
+ * copy of that server's database, times Quarry's query service in-process against LanceDB and
+ * Orama (bench/query-inprocess.ts, bench/peers) and checks our vector recall@10 against exact.
+ *
  * The bench reports; it does not fail the process when a target is missed.
- * Options (all optional): --only auth|indexing --warmup S --duration S --rounds N --connections N
- * --revocations N --index-parts N --index-concurrency N --index-budget S --cpu-prof (indexing
- * servers under node --cpu-prof, profiles in bench/results/profiles/, summary in the report)
+ * Options (all optional): --only auth|indexing|quality|query --warmup S --duration S --rounds N
+ * --connections N --revocations N --index-parts N --index-concurrency N --index-budget S --cpu-prof
+ * (indexing servers under node --cpu-prof, profiles in bench/results/profiles/, summary in the
+ * report) --quality-queries N (default all) --query-seconds S (default 10) --query-parts N
+ * (default 100000)
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +37,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { formatIndexing, INDEXING_DEFAULTS, runIndexing, type IndexingReport } from './indexing.js';
+import { formatQuality, runQuality, type QualityReport } from './quality.js';
+import { formatQueryLatency, QUERY_LATENCY_DEFAULTS, runQueryLatency, type QueryLatencyReport } from './query-latency.js';
 import { startBenchServer, stopBenchServer } from './server-process.js';
 import type { BenchServerInfo } from './server.js';
 
@@ -46,6 +59,9 @@ const { values: argv } = parseArgs({
     'index-concurrency': { type: 'string', default: String(INDEXING_DEFAULTS.concurrency) },
     'index-budget': { type: 'string', default: String(INDEXING_DEFAULTS.budgetSeconds) },
     'cpu-prof': { type: 'boolean', default: false },
+    'quality-queries': { type: 'string' },
+    'query-seconds': { type: 'string', default: String(QUERY_LATENCY_DEFAULTS.seconds) },
+    'query-parts': { type: 'string', default: String(QUERY_LATENCY_DEFAULTS.parts) },
   },
   strict: true,
 });
@@ -64,7 +80,7 @@ const SETTINGS = {
   revocationTrials: bounded('revocations', argv.revocations, 1, 1000),
 };
 
-const SECTIONS = ['auth', 'indexing'] as const;
+const SECTIONS = ['auth', 'indexing', 'quality', 'query'] as const;
 if (argv.only !== undefined && !(SECTIONS as readonly string[]).includes(argv.only)) {
   throw new Error(`--only must be one of: ${SECTIONS.join(', ')}`);
 }
@@ -76,6 +92,14 @@ const INDEXING = {
   budgetSeconds: bounded('index-budget', argv['index-budget'], 5, 1800),
   cpuProfile: argv['cpu-prof'] ?? false,
 };
+/** undefined: every query of the set. */
+const QUALITY_QUERIES = argv['quality-queries'] === undefined ? undefined : bounded('quality-queries', argv['quality-queries'], 1, 1_000_000);
+const QUERY = {
+  ...QUERY_LATENCY_DEFAULTS,
+  seconds: bounded('query-seconds', argv['query-seconds'], 1, 600),
+  parts: bounded('query-parts', argv['query-parts'], 100, 1_000_000),
+};
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // ---------------------------------------------------------------------------------------------
 // Server processes
@@ -370,6 +394,8 @@ function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
       ? formatAuth({ settings: SETTINGS, sanity: report.sanity, throughput: report.throughput, revocation: report.revocation })
       : []),
     ...(report.indexing ? ['', ...formatIndexing(report.indexing)] : []),
+    ...(report.quality ? ['', ...formatQuality(report.quality)] : []),
+    ...(report.query ? ['', ...formatQueryLatency(report.query)] : []),
     '',
     `Total ${report.totalSeconds} s. JSON: bench/results/latest.json`,
     '',
@@ -427,8 +453,12 @@ async function runAll() {
   const loadAverageBefore = loadavg().map((x) => round(x, 2));
   const auth = runs('auth') ? await runAuth() : undefined;
   const indexing: IndexingReport | undefined = runs('indexing')
-    ? await runIndexing({ ...INDEXING, log: (line) => process.stderr.write(`${line}\n`) })
+    ? await runIndexing({ ...INDEXING, log })
     : undefined;
+  const quality: QualityReport | undefined = runs('quality')
+    ? await runQuality(log, QUALITY_QUERIES === undefined ? {} : { queries: QUALITY_QUERIES })
+    : undefined;
+  const query: QueryLatencyReport | undefined = runs('query') ? await runQueryLatency(QUERY, log) : undefined;
   return {
     startedAt,
     totalSeconds: round((performance.now() - t0) / 1000, 1),
@@ -439,9 +469,11 @@ async function runAll() {
       loadAverageBefore,
       loadAverageAfter: loadavg().map((x) => round(x, 2)),
     },
-    settings: { only: argv.only ?? 'all', ...SETTINGS, indexing: INDEXING },
+    settings: { only: argv.only ?? 'all', ...SETTINGS, indexing: INDEXING, qualityQueries: QUALITY_QUERIES ?? 'all', query: QUERY },
     ...(auth ? { sanity: auth.sanity, throughput: auth.throughput, revocation: auth.revocation } : {}),
     ...(indexing ? { indexing } : {}),
+    ...(quality ? { quality } : {}),
+    ...(query ? { query } : {}),
   };
 }
 

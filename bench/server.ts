@@ -10,8 +10,9 @@
  * - --exit-with-stdin stops the server when its stdin closes, so a crashed parent leaves no orphan.
  *
  * Before listening it creates the fixtures the benchmark needs: a corpus "bench" and a
- * QueryService (zqt_) key bound to it. When listening it prints exactly one JSON line on stdout:
- *   {"port":…,"pid":…,"auth":true,"ownerKey":"zut_…","queryKey":"zqt_…","queryKeyId":"aky_…","corpusKey":"bench"}
+ * QueryService (zqt_) key bound to it. The corpus declares one filter attribute, document-level
+ * integer `bucket`. When listening it prints exactly one JSON line on stdout:
+ *   {"port":…,"pid":…,"auth":true,"ownerKey":"zut_…","queryKey":"zqt_…","queryKeyId":"aky_…","corpusKey":"bench","dataDir":"/tmp/…"}
  * It exits on SIGTERM or SIGINT.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,8 @@ export interface BenchServerInfo {
   queryKey: string;
   queryKeyId: string;
   corpusKey: string;
+  /** The server's temporary data directory (SQLite file quarry.db); removed when it exits. */
+  dataDir: string;
 }
 
 const BENCH_CORPUS = 'bench';
@@ -64,7 +67,12 @@ async function main(): Promise<void> {
   if (!first) throw new Error('expected a first start in a fresh data directory');
 
   // Fixtures, made through the services (not HTTP) so they exist on the no-auth server too.
-  await app.services.corpora.create({ key: BENCH_CORPUS, name: 'Benchmark corpus' });
+  // `bucket` lets the query bench filter (e.g. `doc.bucket < 5`); documents without it still index.
+  await app.services.corpora.create({
+    key: BENCH_CORPUS,
+    name: 'Benchmark corpus',
+    filter_attributes: [{ name: 'bucket', level: 'document', type: 'integer', indexed: true }],
+  });
   const owner = await app.services.users.require(first.username);
   const asOwner: Principal = { kind: 'api_key', keyId: 'bench-setup', keyRole: 'personal', user: owner, corpusIds: [] };
   const queryKey = await app.services.apiKeys.create(asOwner, {
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
     queryKey: queryKey.secret_key,
     queryKeyId: queryKey.id,
     corpusKey: BENCH_CORPUS,
+    dataDir,
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);
 }
