@@ -30,6 +30,8 @@ import { queryRoutes } from './http/routes/query.js';
 import { QueryService } from './domain/query/query.js';
 import { QueryHistoryService } from './domain/query/history.js';
 import { RerankerModels } from './domain/query/reranker-models.js';
+import { SessionService } from './domain/identity/sessions.js';
+import { consoleApiRoutes } from './http/routes/console-api.js';
 import { VectorIndexes } from './retrieval/vector-index.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
@@ -110,6 +112,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     query: new QueryService(storage, encoders, new VectorIndexes(storage.search), rerankers),
     queryHistory: new QueryHistoryService(storage),
     rerankers,
+    sessions: new SessionService(storage, tokens),
   };
 
   // Only JSON (and forms, for the token endpoint) are request bodies here; plain text is a 415.
@@ -136,7 +139,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
     if (id) built.add(id);
   });
-  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes];
+  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes, consoleApiRoutes];
   for (const routes of modules) routes(app, services);
   notBuiltRoutes(app, built);
 

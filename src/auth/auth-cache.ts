@@ -18,7 +18,7 @@ export class AuthCache {
   readonly principals = new Map<string, Principal>();
   readonly corpusIds = new Map<string, number>();
   /** Verified access tokens: signature checked once, expiry checked on every use. */
-  readonly tokens = new Map<string, { appClientId: string; expiresAtMs: number }>();
+  readonly tokens = new Map<string, { subject: string; user: boolean; expiresAtMs: number }>();
 
   constructor(private readonly storage: Storage) {}
 

@@ -93,17 +93,30 @@ export class Authenticator {
       if (!check.ok) {
         throw unauthorized(check.reason === 'expired' ? 'The access token has expired: request a new one.' : 'Invalid access token.');
       }
-      verified = this.cache.remember(this.cache.tokens, token, { appClientId: check.appClientId, expiresAtMs: check.expiresAtMs });
+      const entry = 'userId' in check
+        ? { subject: check.userId, user: true, expiresAtMs: check.expiresAtMs }
+        : { subject: check.appClientId, user: false, expiresAtMs: check.expiresAtMs };
+      verified = this.cache.remember(this.cache.tokens, token, entry);
     }
     if (Date.now() >= verified.expiresAtMs) {
       this.cache.tokens.delete(token);
       throw unauthorized('The access token has expired: request a new one.');
     }
-    const cacheKey = `app:${verified.appClientId}`;
+    const cacheKey = `${verified.user ? 'user' : 'app'}:${verified.subject}`;
     const cached = this.cache.principals.get(cacheKey);
     if (cached) return cached;
-    const client = await this.storage.appClients.getById(verified.appClientId);
+    if (verified.user) {
+      // A console sign-in acts as the user's personal key: the user's roles, nothing more.
+      const user = await this.storage.users.getById(verified.subject);
+      if (!user) throw unauthorized('The user this access token was issued to has been deleted.');
+      if (!user.enabled) throw unauthorized('The user this access token was issued to is disabled.');
+      return this.cache.remember(this.cache.principals, cacheKey, {
+        kind: 'api_key', keyId: `session:${user.id}`, keyRole: 'personal', user, corpusIds: [],
+      });
+    }
+    const client = await this.storage.appClients.getById(verified.subject);
     if (!client) throw unauthorized('The app client this access token was issued to has been deleted.');
     return this.cache.remember(this.cache.principals, cacheKey, { kind: 'app_client', client });
   }
+
 }

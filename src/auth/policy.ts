@@ -123,4 +123,10 @@ export const POLICY: Record<OperationId, OperationPolicy> = {
   // OAuth
   getOAuthToken: open,
   getOAuthTokenForm: open,
+  // Quarry extensions. Signing in and setting a password carry their own proof (password,
+  // one-time code). Regenerating needs a personal credential; the service lets a user regenerate
+  // only their own key unless they administer the account.
+  createConsoleSession: open,
+  setUserPassword: open,
+  regeneratePersonalKey: p('platform.use'),
 };

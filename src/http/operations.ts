@@ -68,6 +68,10 @@ export const OPERATIONS = [
   ['getOAuthToken', 'POST', '/oauth/token'],
   // Not a separate operation of the spec: the official SDKs post form-encoded requests here.
   ['getOAuthTokenForm', 'POST', '/oauth2/token'],
+  // Quarry's own, outside Vectara's API: what the web console needs that v2 has no operation for.
+  ['createConsoleSession', 'POST', '/quarry/session'],
+  ['setUserPassword', 'POST', '/quarry/users/:username/password'],
+  ['regeneratePersonalKey', 'POST', '/quarry/api_keys/:api_key_id/regenerate'],
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number][0];

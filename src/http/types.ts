@@ -9,6 +9,7 @@ import type { EncoderService } from '../domain/encoders/encoders.js';
 import type { JobService } from '../domain/jobs/jobs.js';
 import type { QueryService } from '../domain/query/query.js';
 import type { QueryHistoryService } from '../domain/query/history.js';
+import type { SessionService } from '../domain/identity/sessions.js';
 import type { RerankerModels } from '../domain/query/reranker-models.js';
 import { operation, type OperationId } from './operations.js';
 
@@ -32,6 +33,7 @@ export interface Services {
   query: QueryService;
   queryHistory: QueryHistoryService;
   rerankers: RerankerModels;
+  sessions: SessionService;
 }
 
 /** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */

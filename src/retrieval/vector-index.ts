@@ -8,6 +8,7 @@ export interface VectorHit {
 }
 
 const LOAD_BATCH = 10_000;
+const FILTER_CACHE_ENTRIES = 64;
 
 /**
  * One corpus's vectors in a single contiguous matrix, the layout the SIMD kernel reads. Rows are
@@ -88,6 +89,8 @@ function dot(a: Float32Array, b: Float32Array): number {
 export class VectorIndexes {
   private readonly corpora = new Map<number, CorpusMatrix>();
   private readonly refreshing = new Map<number, Promise<CorpusMatrix | null>>();
+  /** Part ids that passed recent filters, per corpus version: apps tend to repeat their filters. */
+  private readonly filtered = new Map<string, readonly number[]>();
 
   constructor(private readonly search: SearchRepository) {}
 
@@ -147,6 +150,26 @@ export class VectorIndexes {
       out.push({ id: ids[Number(found.keys[i])]!, cosine: 1 - found.distances[i]! });
     }
     return out;
+  }
+
+  /**
+   * The ids a filter lets through, from `load` (the storage query) or from a small cache keyed by
+   * the filter's SQL and parameters and the corpus's version, so it is never stale.
+   */
+  async filteredIds(corpusId: number, filterKey: string, load: () => Promise<number[]>): Promise<readonly number[]> {
+    const m = await this.current(corpusId);
+    if (!m) return [];
+    const key = `${corpusId}|${m.version.parts}|${m.version.vectors}|${filterKey}`;
+    const hit = this.filtered.get(key);
+    if (hit) {
+      this.filtered.delete(key);
+      this.filtered.set(key, hit);
+      return hit;
+    }
+    const ids = await load();
+    this.filtered.set(key, ids);
+    if (this.filtered.size > FILTER_CACHE_ENTRIES) this.filtered.delete(this.filtered.keys().next().value!);
+    return ids;
   }
 
   /** Cosine similarity of the query to each given part (null for a part without a vector). */

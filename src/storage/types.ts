@@ -369,8 +369,11 @@ export interface PartsVersion {
   vectors: number;
 }
 
-/** A filter over parts: a SQL fragment over `parts p` and `documents d` (see retrieval/filter). */
-export type PartFilter = SqlFilter;
+/**
+ * A filter over parts: a SQL fragment over `parts p` and `documents d` (see retrieval/filter).
+ * `documentsOnly`: it reads document columns only, so it can be evaluated once per document.
+ */
+export type PartFilter = SqlFilter & { documentsOnly?: boolean };
 
 export interface LexicalHit {
   id: number;

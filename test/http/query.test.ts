@@ -164,6 +164,15 @@ describe('query over HTTP', () => {
       expectOk(english, 'queryCorpus', 200);
     });
 
+    it('see metadata changes at once, also for a filter just used', async () => {
+      await createCorpus(owner, 'meta', SETTINGS);
+      expectOk(await owner.post('/v2/corpora/meta/documents', { type: 'core', id: 'm1', metadata: { year: 2000 }, document_parts: [{ text: 'Tea.' }] }), 'createCorpusDocument', 201);
+      const find = async () => ids(await owner.post('/v2/corpora/meta/query', { query: 'tea', search: { lexical_interpolation: 0, metadata_filter: 'doc.year > 2010' } }));
+      expect(await find()).toEqual([]);
+      expectOk(await owner.patch('/v2/corpora/meta/documents/m1', { metadata: { year: 2020 } }), 'updateCorpusDocument', 200);
+      expect(await find()).toEqual(['m1']);
+    });
+
     it('naming an undeclared attribute is a 400 that names it', async () => {
       const res = await query({ query: 'x', search: { metadata_filter: 'doc.colour = 1' } });
       expectFieldError(res, 'search.metadata_filter');

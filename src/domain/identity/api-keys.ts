@@ -3,7 +3,8 @@ import type { Principal } from '../../auth/principal.js';
 import { hashSecret, newApiKeySecret, newId } from '../../auth/secrets.js';
 import type { ApiKeyRecord, ApiKeyRole, Page, PageRequest } from '../../storage/types.js';
 import { corpusKeysById, requireCorpora } from '../corpora/lookup.js';
-import { badRequest, invalidField, notFound } from '../errors.js';
+import { isAccountAdmin } from '../access.js';
+import { badRequest, forbidden, invalidField, notFound } from '../errors.js';
 import type { IdentityDeps } from './deps.js';
 
 /** The API's view of a key. `corpus_keys` and `created_at` are Quarry additions the console uses. */
@@ -123,9 +124,15 @@ export class ApiKeyService {
     if (!(await this.deps.storage.apiKeys.delete(id))) throw notFound('API key', id);
   }
 
-  /** A new secret for a personal key; the old one stops working at once. */
-  async regenerate(id: string): Promise<ApiKeyView> {
+  /**
+   * A new secret for a personal key; the old one stops working at once. With a principal (the
+   * HTTP route), only the key's own user or an account administrator may do it.
+   */
+  async regenerate(id: string, principal?: Principal): Promise<ApiKeyView> {
     const key = await this.require(id);
+    if (principal && !isAccountAdmin(principal) && !(principal.kind === 'api_key' && principal.user?.id === key.user_id)) {
+      throw forbidden('Only the key\'s own user or an account administrator may regenerate a personal key.');
+    }
     if (key.role !== 'personal') throw badRequest('Only a personal key can be regenerated; replace a corpus key by creating a new one.');
     const secret = newApiKeySecret('personal');
     const updated = await this.deps.storage.apiKeys.replaceSecret(id, hashSecret(secret), this.seal(secret));

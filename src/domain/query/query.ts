@@ -148,8 +148,11 @@ export class QueryService {
         corpusKey: corpus.key,
         allowPart: true,
       });
-      const filter = checked
-        ? compileFilter(checked, { docMetadata: 'd.metadata', docId: 'd.doc_id', partMetadata: 'p.metadata', partLang: 'p.lang', partIsTitle: 'p.is_title' })
+      const filter: PartFilter | undefined = checked
+        ? {
+            ...compileFilter(checked, { docMetadata: 'd.metadata', docId: 'd.doc_id', partMetadata: 'p.metadata', partLang: 'p.lang', partIsTitle: 'p.is_title' }),
+            documentsOnly: [...checked.attributes.values()].every((a) => (a.source === 'builtin' ? a.column === 'docId' : a.scope === 'doc')),
+          }
         : undefined;
       out.push({
         corpus,
@@ -208,7 +211,10 @@ export class QueryService {
       for (const h of found) candidates.set(h.id, { id: h.id, lexical: h.score });
     }
     if (vector && p.lambda < 1) {
-      const allowed = p.filter ? await search.filteredIds(corpusId, p.filter) : undefined;
+      const filter = p.filter;
+      const allowed = filter
+        ? await this.vectors.filteredIds(corpusId, JSON.stringify([filter.sql, filter.params]), () => search.filteredIds(corpusId, filter))
+        : undefined;
       const near = await this.vectors.nearest(corpusId, vector, pool, allowed);
       const vectorOnly: number[] = [];
       for (const h of near) {

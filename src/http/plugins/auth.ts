@@ -89,7 +89,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   // without body-named corpora pay nothing for them.
   app.addHook('onRoute', (route) => {
     const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
-    if (!(route.url.startsWith('/v2') || route.url.startsWith('/oauth'))) return;
+    if (!['/v2', '/oauth', '/quarry/'].some((prefix) => route.url.startsWith(prefix))) return;
     const policy = id ? POLICY[id] : undefined;
     if (!policy) throw new Error(`route ${route.method} ${route.url} has no entry in the permission table`);
     if (opts.disabled || policy.public) return;

@@ -175,15 +175,21 @@ export class SqliteDocuments implements DocumentRepository {
 
   async setMetadata(corpusId: number, docId: string, metadata: Record<string, unknown>): Promise<DocumentRecord | undefined> {
     const json = JSON.stringify(metadata);
-    const r = this.db
-      .prepare(
-        `UPDATE documents SET metadata = ?,
-           metadata_chars = ? + (SELECT coalesce(sum(length(metadata)), 0) FROM parts WHERE doc_seq = documents.seq)
-         WHERE corpus_id = ? AND doc_id = ?`,
-      )
-      .run(json, json.length, corpusId, docId);
-    return r.changes > 0 ? this.get(corpusId, docId) : undefined;
+    const changed = this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          `UPDATE documents SET metadata = ?,
+             metadata_chars = ? + (SELECT coalesce(sum(length(metadata)), 0) FROM parts WHERE doc_seq = documents.seq)
+           WHERE corpus_id = ? AND doc_id = ?`,
+        )
+        .run(json, json.length, corpusId, docId);
+      // Metadata decides what filters let through: caches of filter results must see the change.
+      if (r.changes > 0) this.bumpParts.run(corpusId);
+      return r.changes > 0;
+    }).immediate();
+    return changed ? this.get(corpusId, docId) : undefined;
   }
+
 
   async delete(corpusId: number, docId: string): Promise<boolean> {
     return this.db.transaction(() => {
