@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false }).status ?? 1;
 
-const tsc = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+const tsc = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) || run('npx', ['tsc', '-p', 'console/tsconfig.json', '--noEmit']);
 if (tsc !== 0) {
   console.log('type check failed');
   console.log('0 passed, 1 failed');

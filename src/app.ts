@@ -32,6 +32,7 @@ import { QueryHistoryService } from './domain/query/history.js';
 import { RerankerModels } from './domain/query/reranker-models.js';
 import { SessionService } from './domain/identity/sessions.js';
 import { consoleApiRoutes } from './http/routes/console-api.js';
+import { registerConsole } from './http/console.js';
 import { VectorIndexes } from './retrieval/vector-index.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
@@ -142,6 +143,8 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes, consoleApiRoutes];
   for (const routes of modules) routes(app, services);
   notBuiltRoutes(app, built);
+
+  await registerConsole(app);
 
   app.get('/healthz', async () => {
     await storage.ping();
