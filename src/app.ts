@@ -33,6 +33,8 @@ import { RerankerModels } from './domain/query/reranker-models.js';
 import { SessionService } from './domain/identity/sessions.js';
 import { consoleApiRoutes } from './http/routes/console-api.js';
 import { registerConsole } from './http/console.js';
+import { UploadService } from './domain/documents/upload.js';
+import { registerMultipart, uploadRoutes } from './http/routes/upload.js';
 import { VectorIndexes } from './retrieval/vector-index.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
@@ -102,12 +104,14 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const runner = new JobRunner(storage, handlers, app.log);
   const jobs = new JobService(storage, runner.wake);
   const rerankers = new RerankerModels(config.onnx_rerankers);
+  const documents = new DocumentService(storage, encoders, compileDocumentFilter);
   const services: Services = {
     apiKeys: new ApiKeyService(deps),
     users: new UserService(storage),
     appClients: new AppClientService(deps),
     corpora: new CorpusService(storage, jobs, (name) => encoders.exists(name)),
-    documents: new DocumentService(storage, encoders, compileDocumentFilter),
+    documents,
+    uploads: new UploadService(documents),
     encoders,
     jobs,
     query: new QueryService(storage, encoders, new VectorIndexes(storage.search), rerankers),
@@ -123,6 +127,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   registerRequestId(app);
   registerErrorHandling(app);
   registerAuth(app, { authenticator: new Authenticator(storage, tokens, new AuthCache(storage)), disabled: unsafeDisableAuth });
+  await registerMultipart(app);
   await app.register(formBody, { bodyLimit: Math.min(64 * 1024, config.body_limit_bytes) });
   if (config.cors_origins !== 'none') {
     const origins = config.cors_origins.split(',').map((o) => o.trim()).filter(Boolean);
@@ -140,7 +145,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
     if (id) built.add(id);
   });
-  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes, consoleApiRoutes];
+  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes, consoleApiRoutes, uploadRoutes];
   for (const routes of modules) routes(app, services);
   notBuiltRoutes(app, built);
 

@@ -10,6 +10,7 @@ import type { JobService } from '../domain/jobs/jobs.js';
 import type { QueryService } from '../domain/query/query.js';
 import type { QueryHistoryService } from '../domain/query/history.js';
 import type { SessionService } from '../domain/identity/sessions.js';
+import type { UploadService } from '../domain/documents/upload.js';
 import type { RerankerModels } from '../domain/query/reranker-models.js';
 import { operation, type OperationId } from './operations.js';
 
@@ -34,6 +35,7 @@ export interface Services {
   queryHistory: QueryHistoryService;
   rerankers: RerankerModels;
   sessions: SessionService;
+  uploads: UploadService;
 }
 
 /** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */

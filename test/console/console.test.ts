@@ -160,6 +160,21 @@ describe('the console', () => {
     await screenshot(page, 'corpora');
   });
 
+  it('uploads a file to a corpus with progress, and the document is there', async () => {
+    const page = await open();
+    await signInWithKey(page, world.server.ownerKey);
+    await page.getByRole('link', { name: 'Corpora' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Corpora' }).waitFor();
+    await page.getByLabel('Corpus for upload').selectOption('notes');
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'kettle.md', mimeType: 'text/markdown', buffer: Buffer.from('# Kettles\n\nA kettle boils water quickly.\n'),
+    });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'kettle.md' }).waitFor();
+    expect((await owner.get('/v2/corpora/notes/documents/kettle.md')).status).toBe(200);
+    await screenshot(page, 'uploaded');
+  });
+
   it('runs a streamed query in the playground and shows a copyable curl command', async () => {
     const page = await open();
     await signInWithKey(page, world.server.ownerKey);
