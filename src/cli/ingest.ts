@@ -7,17 +7,11 @@ import { QuarryError } from '../domain/errors.js';
 import type { DocumentBody } from '../ingestion/documents.js';
 import type { WithApp } from './keys.js';
 
-/** One document to ingest, or the reason a source could not give one. */
-type Item = { source: string; body: DocumentBody } | { source: string; error: string };
-
-const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.text']);
-
-/** A plain text file becomes a structured document with one section; its file name is its id. */
-function fromTextFile(path: string): Item {
-  const text = readFileSync(path, 'utf8');
-  const title = basename(path, extname(path));
-  return { source: path, body: { type: 'structured', id: basename(path), title, metadata: { title, source: path }, sections: [{ text }] } };
-}
+/**
+ * One document to ingest: a create-document body (.json, .jsonl), a file to parse like an
+ * upload (every other extension: the same parsers as upload_file), or why a source gave none.
+ */
+type Item = { source: string; body: DocumentBody } | { source: string; file: string } | { source: string; error: string };
 
 /** JSONL: one create-document body per line, as POST /v2/corpora/{key}/documents takes it. */
 async function* fromJsonLines(path: string): AsyncGenerator<Item> {
@@ -63,8 +57,7 @@ async function* items(paths: string[]): AsyncGenerator<Item> {
       } catch (err) {
         yield { source: p, error: `not valid JSON (${(err as Error).message})` };
       }
-    } else if (TEXT_EXTENSIONS.has(ext)) yield fromTextFile(p);
-    else yield { source: p, error: `unsupported file type '${ext}': use .txt, .md, .json or .jsonl` };
+    } else yield { source: p, file: p };
   }
 }
 
@@ -76,9 +69,13 @@ async function* items(paths: string[]): AsyncGenerator<Item> {
 export function ingestCommand(program: Command, withApp: WithApp): void {
   program
     .command('ingest <corpus> <files...>')
-    .description('index .txt/.md files, .json document bodies or .jsonl files (one body per line) into a corpus')
+    .description(
+      'index files (text, Markdown, HTML, CSV, RTF, PDF, DOCX, PPTX, ODT, EPUB: read as upload_file reads them), ' +
+        '.json document bodies or .jsonl files (one body per line) into a corpus',
+    )
     .option('--quiet', 'no progress bar')
-    .action((corpus: string, files: string[], opts: { quiet?: boolean }) =>
+    .option('--tables', 'extract tables from the files (as table_extraction_config.extract_tables)')
+    .action((corpus: string, files: string[], opts: { quiet?: boolean; tables?: boolean }) =>
       withApp(async (app) => {
         await app.services.corpora.require(corpus);
         const total = await countItems(files);
@@ -97,7 +94,15 @@ export function ingestCommand(program: Command, withApp: WithApp): void {
             failures.push(`${item.source}: ${item.error}`);
           } else {
             try {
-              const doc = await app.services.documents.create(corpus, item.body);
+              const doc =
+                'file' in item
+                  ? await app.services.uploads.upload(corpus, {
+                      bytes: readFileSync(item.file),
+                      filename: basename(item.file),
+                      metadata: { source: item.file },
+                      extractTables: opts.tables ?? false,
+                    })
+                  : await app.services.documents.create(corpus, item.body);
               summary.indexed++;
               summary.parts += doc.parts?.length ?? 0;
             } catch (err) {

@@ -121,21 +121,21 @@ describe('quarry ingest', () => {
     expect(checkIndex(dbPath(), all).problems).toEqual([]);
   });
 
-  it('indexes .txt, .md and .json files, and reports files it cannot read', async () => {
+  it('indexes .txt, .md and .json files with the upload parsers, and reports files it cannot read', async () => {
     const txt = join(work, 'notes.txt');
     const md = join(work, 'guide.md');
     const json = join(work, 'body.json');
-    const csv = join(work, 'table.csv');
+    const png = join(work, 'picture.png');
     writeFileSync(txt, 'Quarry keeps its data in one SQLite file.\nBack it up with the sqlite3 .backup command.\n');
     writeFileSync(md, '# Guide\n\nStart the server with npm start. It listens on port 8080 by default.\n\n## Keys\n\nUse the owner key printed at first start.\n');
     writeFileSync(json, JSON.stringify({ type: 'core', id: 'from-json', metadata: { lang: 'eng' }, document_parts: [{ text: 'A core document from a .json file.' }] }));
-    writeFileSync(csv, 'a,b\n1,2\n');
+    writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
     const missing = join(work, 'missing.txt');
 
-    const run = quarry(['ingest', 'files', txt, md, json, csv, missing, '--quiet'], env());
+    const run = quarry(['ingest', 'files', txt, md, json, png, missing, '--quiet'], env());
     expect(run.status).toBe(1);
     expect(parseSummary(run.stdout)).toMatchObject({ indexed: 3, skipped: 0, failed: 2 });
-    expect(run.stderr).toContain(`failed: ${csv}: unsupported file type '.csv'`);
+    expect(run.stderr).toContain(`failed: ${png}: Cannot read this file`);
     expect(run.stderr).toContain(`failed: ${missing}: does not exist`);
 
     const ids = await listAllDocumentIds(client, 'files');

@@ -55,8 +55,9 @@ export class UploadService {
       type: 'structured',
       id,
       ...(parsed.title ? { title: parsed.title } : {}),
-      // The caller's metadata wins over what the file says about itself.
-      metadata: { ...parsed.metadata, file_name: name, ...(input.metadata ?? {}) },
+      // The caller's metadata wins over what the file says about itself; a file that names no
+      // title of its own is titled by its name.
+      metadata: { title: parsed.title ?? name.replace(/\.[^.]*$/, ''), ...parsed.metadata, file_name: name, ...(input.metadata ?? {}) },
       sections: parsed.sections,
       ...(input.chunkingStrategy ? { chunking_strategy: input.chunkingStrategy } : {}),
     };
