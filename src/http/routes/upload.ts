@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import type { FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
-import { invalidField, payloadTooLarge } from '../../domain/errors.js';
+import { invalidField, payloadTooLarge, unsupportedMediaType } from '../../domain/errors.js';
 import type { UploadInput } from '../../domain/documents/upload.js';
 import { CorpusKeyParams } from '../schemas/corpora.js';
 import { ChunkingStrategy, DocumentView } from '../schemas/documents.js';
@@ -83,11 +83,16 @@ export const TABLE_EXTRACTORS = [
 ];
 
 /**
- * The multipart parser, registered before any route. Only upload_file reads form data; other
- * operations given a form get the usual 400 for a body that is not their JSON.
+ * The multipart parser, registered before any route. Only upload_file reads form data: any
+ * other operation sent a form answers 415, as for any body that is not its JSON.
  */
 export async function registerMultipart(app: FastifyInstance): Promise<void> {
   await app.register(multipart);
+  app.addHook('preValidation', async (req) => {
+    if (req.isMultipart() && req.routeOptions.config.operationId !== 'uploadFile') {
+      throw unsupportedMediaType('Unsupported Content-Type; send application/json.');
+    }
+  });
 }
 
 export function uploadRoutes(app: App, { uploads }: Services): void {

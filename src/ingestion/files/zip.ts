@@ -1,66 +1,196 @@
 /**
  * Reading ZIP containers (DOCX, PPTX, ODT, EPUB) safely, and the XML parts inside them.
  *
- * ZIP bombs: an entry's inflated size is bounded by the uncompressed size its central-directory
- * record declares (fflate inflates into a buffer of exactly that size and drops anything beyond),
- * so checking the declared sizes of the entries we want *before* inflating any of them bounds the
- * memory a hostile file can make us use.
+ * ZIP bombs: this is the one place archives are read. The central directory is checked before
+ * anything is inflated (entry count; the declared uncompressed sizes of the entries we want, in
+ * total), then each wanted entry is inflated in a stream, a bounded chunk of compressed input at a
+ * time, and abandoned as soon as its output exceeds the size it declared. A lying archive (a small
+ * declared size over gigabytes of zeros) therefore costs no more than an honest one of the size it
+ * claims: memory and CPU are both bounded by the declared sizes we accepted.
  */
-import { unzipSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FILE_LIMITS, UnreadableFileError } from './types.js';
+
+/** One central-directory record. */
+interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+/**
+ * Compressed bytes fed to the inflater at a time: enough to produce what is left of the entry's
+ * declared size (DEFLATE expands at most ~1032:1), between 1 KB and 64 KB. A lying entry therefore
+ * overshoots its declared size by at most ~1 MB of output before the check below sees it.
+ */
+const MAX_EXPANSION = 1032;
+const MIN_STEP = 1024;
+const MAX_STEP = 64 * 1024;
+
+function fail(message: string): never {
+  throw new UnreadableFileError(message);
+}
 
 /**
  * The entries of a ZIP archive whose names `wanted` accepts, inflated. Refuses (UnreadableFileError)
  * archives with more than `FILE_LIMITS.maxZipEntries` entries, archives whose wanted entries declare
  * more than `FILE_LIMITS.maxUnzippedBytes` uncompressed bytes in total (both checked before anything
- * is inflated), and corrupt or truncated archives. Entries `wanted` rejects are never inflated, so
- * large media inside a document cost nothing.
+ * is inflated), entries that inflate to more (or less) than they declare (checked while inflating,
+ * stopping at the first chunk beyond), encrypted or unsupported entries, and corrupt or truncated
+ * archives. Entries `wanted` rejects are never inflated, so large media inside a document cost nothing.
  */
 export function readZip(bytes: Buffer, wanted: (name: string) => boolean): Map<string, Uint8Array> {
-  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Pass 1: the central directory only. Count entries and sum the declared sizes of wanted ones.
-  let entries = 0;
+  const entries = readCentralDirectory(bytes).filter((e) => !isDirectory(e.name) && wanted(e.name));
   let declared = 0;
-  try {
-    unzipSync(data, {
-      filter: (file) => {
-        entries += 1;
-        if (entries > FILE_LIMITS.maxZipEntries) {
-          throw new UnreadableFileError(`ZIP archive has more than ${FILE_LIMITS.maxZipEntries} entries`);
-        }
-        if (!isDirectory(file.name) && wanted(file.name)) {
-          declared += file.originalSize;
-          if (declared > FILE_LIMITS.maxUnzippedBytes) {
-            throw new UnreadableFileError(
-              `ZIP archive would inflate to more than ${FILE_LIMITS.maxUnzippedBytes} bytes`,
-            );
-          }
-        }
-        return false;
-      },
-    });
-  } catch (error) {
-    throw asUnreadable(error);
+  for (const e of entries) {
+    declared += e.size;
+    if (declared > FILE_LIMITS.maxUnzippedBytes) {
+      fail(`ZIP archive would inflate to more than ${FILE_LIMITS.maxUnzippedBytes} bytes`);
+    }
   }
-  // Pass 2: inflate the wanted entries, into buffers of their declared sizes.
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(data, { filter: (file) => !isDirectory(file.name) && wanted(file.name) });
-  } catch (error) {
-    throw asUnreadable(error);
-  }
-  return new Map(Object.entries(files));
+  const files = new Map<string, Uint8Array>();
+  const budget = { used: 0 };
+  for (const e of entries) files.set(e.name, inflateEntry(bytes, e, budget));
+  return files;
 }
 
 function isDirectory(name: string): boolean {
   return name.endsWith('/');
 }
 
-function asUnreadable(error: unknown): UnreadableFileError {
-  if (error instanceof UnreadableFileError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new UnreadableFileError(`not a readable ZIP archive (${message})`);
+/** The central directory (ZIP64 included), without inflating anything. */
+function readCentralDirectory(buf: Buffer): ZipEntry[] {
+  const damaged = (what: string): never => fail(`not a readable ZIP archive (${what})`);
+  if (buf.length < 22) damaged('too short');
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) damaged('no end of central directory: damaged or truncated');
+  let count = buf.readUInt16LE(eocd + 10);
+  let cdSize = buf.readUInt32LE(eocd + 12);
+  let cdOffset = buf.readUInt32LE(eocd + 16);
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    // ZIP64: the locator just before the classic record points to the ZIP64 end record.
+    const locator = eocd - 20;
+    if (locator >= 0 && buf.readUInt32LE(locator) === 0x07064b50) {
+      const at = toNumber(buf.readBigUInt64LE(locator + 8));
+      if (at + 56 > buf.length || buf.readUInt32LE(at) !== 0x06064b50) damaged('bad ZIP64 end record');
+      count = toNumber(buf.readBigUInt64LE(at + 32));
+      cdSize = toNumber(buf.readBigUInt64LE(at + 40));
+      cdOffset = toNumber(buf.readBigUInt64LE(at + 48));
+    }
+  }
+  if (count > FILE_LIMITS.maxZipEntries) fail(`ZIP archive has more than ${FILE_LIMITS.maxZipEntries} entries`);
+  const entries: ZipEntry[] = [];
+  let p = cdOffset;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) damaged('bad central directory');
+    const flags = buf.readUInt16LE(p + 8);
+    const method = buf.readUInt16LE(p + 10);
+    let compressedSize = buf.readUInt32LE(p + 20);
+    let size = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    let localOffset = buf.readUInt32LE(p + 42);
+    const extraStart = p + 46 + nameLen;
+    const next = extraStart + extraLen + commentLen;
+    if (next > buf.length) damaged('bad central directory');
+    const name = buf.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, extraStart);
+    if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) {
+      // ZIP64 extended information (header 0x0001): the fields saturated above, in this order.
+      for (let x = extraStart; x + 4 <= extraStart + extraLen; ) {
+        const id = buf.readUInt16LE(x);
+        const len = buf.readUInt16LE(x + 2);
+        if (id === 0x0001) {
+          let f = x + 4;
+          const field = (): number => {
+            if (f + 8 > x + 4 + len) damaged('bad ZIP64 extra field');
+            const v = toNumber(buf.readBigUInt64LE(f));
+            f += 8;
+            return v;
+          };
+          if (size === 0xffffffff) size = field();
+          if (compressedSize === 0xffffffff) compressedSize = field();
+          if (localOffset === 0xffffffff) localOffset = field();
+          break;
+        }
+        x += 4 + len;
+      }
+    }
+    entries.push({ name, flags, method, compressedSize, size, localOffset });
+    p = next;
+  }
+  return entries;
+}
+
+function toNumber(value: bigint): number {
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+}
+
+/**
+ * Inflates one entry into a buffer of its declared size, stopping at the first chunk of output that
+ * goes beyond it (or beyond `FILE_LIMITS.maxUnzippedBytes` for the archive, counted in `budget`).
+ */
+function inflateEntry(buf: Buffer, e: ZipEntry, budget: { used: number }): Uint8Array {
+  if (e.flags & 1) fail(`ZIP archive entry ${e.name} is encrypted`);
+  const at = e.localOffset;
+  if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) {
+    fail(`not a readable ZIP archive (${e.name}: bad local header, damaged or truncated)`);
+  }
+  const dataStart = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+  if (dataStart + e.compressedSize > buf.length) fail(`not a readable ZIP archive (${e.name} is truncated)`);
+  const data = buf.subarray(dataStart, dataStart + e.compressedSize);
+  const beyond = (): never => fail(`ZIP archive entry ${e.name} inflates beyond its declared size (a ZIP bomb?)`);
+  const count = (n: number): void => {
+    budget.used += n;
+    if (budget.used > FILE_LIMITS.maxUnzippedBytes) {
+      fail(`ZIP archive would inflate to more than ${FILE_LIMITS.maxUnzippedBytes} bytes`);
+    }
+  };
+
+  if (e.method === 0) {
+    if (data.length > e.size) beyond();
+    if (data.length < e.size) fail(`not a readable ZIP archive (${e.name} is truncated)`);
+    count(data.length);
+    return new Uint8Array(data);
+  }
+  if (e.method !== 8) fail(`ZIP archive entry ${e.name} uses an unsupported compression method (${e.method})`);
+
+  const out = new Uint8Array(e.size);
+  let total = 0;
+  let done = false;
+  // Throwing from the callback abandons the inflater mid-stream: nothing more is inflated.
+  const inflater = new Inflate((chunk, final) => {
+    if (total + chunk.length > e.size) beyond();
+    count(chunk.length);
+    out.set(chunk, total);
+    total += chunk.length;
+    if (final) done = true;
+  });
+  try {
+    if (data.length === 0) inflater.push(data, true);
+    for (let i = 0; i < data.length; ) {
+      const step = Math.min(MAX_STEP, Math.max(MIN_STEP, Math.floor((e.size - total) / MAX_EXPANSION)));
+      const end = Math.min(i + step, data.length);
+      inflater.push(data.subarray(i, end), end === data.length);
+      i = end;
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    fail(`not a readable ZIP archive (${e.name}: ${message})`);
+  }
+  if (!done || total !== e.size) fail(`not a readable ZIP archive (${e.name} is damaged or truncated)`);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
