@@ -22,12 +22,17 @@
  * copy of that server's database, times Quarry's query service in-process against LanceDB and
  * Orama (bench/query-inprocess.ts, bench/peers) and checks our vector recall@10 against exact.
  *
+ * The section "upload" (bench/upload.ts) uploads real files of every format the server reads over
+ * HTTP (MB/s and documents/s per format) and measures the server's peak RSS while it takes a PDF
+ * just under the 10 MiB limit (target: under 4x the file size above idle).
+ *
  * The bench reports; it does not fail the process when a target is missed.
- * Options (all optional): --only auth|indexing|quality|query --warmup S --duration S --rounds N
+ * Options (all optional): --only auth|indexing|quality|query|upload --warmup S --duration S --rounds N
  * --connections N --revocations N --index-parts N --index-concurrency N --index-budget S --cpu-prof
  * (indexing servers under node --cpu-prof, profiles in bench/results/profiles/, summary in the
  * report) --quality-queries N (default all) --query-seconds S (default 10) --query-parts N
- * (default 100000)
+ * (default 100000) --upload-files N (files per format, default 10) --upload-mb N (MB per format,
+ * default 2)
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +45,7 @@ import { formatIndexing, INDEXING_DEFAULTS, runIndexing, type IndexingReport } f
 import { formatQuality, runQuality, type QualityReport } from './quality.js';
 import { formatQueryLatency, QUERY_LATENCY_DEFAULTS, runQueryLatency, type QueryLatencyReport } from './query-latency.js';
 import { startBenchServer, stopBenchServer } from './server-process.js';
+import { formatUpload, runUpload, UPLOAD_DEFAULTS, type UploadReport } from './upload.js';
 import type { BenchServerInfo } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +68,8 @@ const { values: argv } = parseArgs({
     'quality-queries': { type: 'string' },
     'query-seconds': { type: 'string', default: String(QUERY_LATENCY_DEFAULTS.seconds) },
     'query-parts': { type: 'string', default: String(QUERY_LATENCY_DEFAULTS.parts) },
+    'upload-files': { type: 'string', default: String(UPLOAD_DEFAULTS.filesPerFormat) },
+    'upload-mb': { type: 'string', default: String(UPLOAD_DEFAULTS.megabytesPerFormat) },
   },
   strict: true,
 });
@@ -80,7 +88,7 @@ const SETTINGS = {
   revocationTrials: bounded('revocations', argv.revocations, 1, 1000),
 };
 
-const SECTIONS = ['auth', 'indexing', 'quality', 'query'] as const;
+const SECTIONS = ['auth', 'indexing', 'quality', 'query', 'upload'] as const;
 if (argv.only !== undefined && !(SECTIONS as readonly string[]).includes(argv.only)) {
   throw new Error(`--only must be one of: ${SECTIONS.join(', ')}`);
 }
@@ -98,6 +106,11 @@ const QUERY = {
   ...QUERY_LATENCY_DEFAULTS,
   seconds: bounded('query-seconds', argv['query-seconds'], 1, 600),
   parts: bounded('query-parts', argv['query-parts'], 100, 1_000_000),
+};
+const UPLOAD = {
+  ...UPLOAD_DEFAULTS,
+  filesPerFormat: bounded('upload-files', argv['upload-files'], 1, 1000),
+  megabytesPerFormat: bounded('upload-mb', argv['upload-mb'], 1, 100),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -396,6 +409,7 @@ function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
     ...(report.indexing ? ['', ...formatIndexing(report.indexing)] : []),
     ...(report.quality ? ['', ...formatQuality(report.quality)] : []),
     ...(report.query ? ['', ...formatQueryLatency(report.query)] : []),
+    ...(report.upload ? ['', ...formatUpload(report.upload)] : []),
     '',
     `Total ${report.totalSeconds} s. JSON: bench/results/latest.json`,
     '',
@@ -459,6 +473,7 @@ async function runAll() {
     ? await runQuality(log, QUALITY_QUERIES === undefined ? {} : { queries: QUALITY_QUERIES })
     : undefined;
   const query: QueryLatencyReport | undefined = runs('query') ? await runQueryLatency(QUERY, log) : undefined;
+  const upload: UploadReport | undefined = runs('upload') ? await runUpload(UPLOAD, log) : undefined;
   return {
     startedAt,
     totalSeconds: round((performance.now() - t0) / 1000, 1),
@@ -469,11 +484,12 @@ async function runAll() {
       loadAverageBefore,
       loadAverageAfter: loadavg().map((x) => round(x, 2)),
     },
-    settings: { only: argv.only ?? 'all', ...SETTINGS, indexing: INDEXING, qualityQueries: QUALITY_QUERIES ?? 'all', query: QUERY },
+    settings: { only: argv.only ?? 'all', ...SETTINGS, indexing: INDEXING, qualityQueries: QUALITY_QUERIES ?? 'all', query: QUERY, upload: UPLOAD },
     ...(auth ? { sanity: auth.sanity, throughput: auth.throughput, revocation: auth.revocation } : {}),
     ...(indexing ? { indexing } : {}),
     ...(quality ? { quality } : {}),
     ...(query ? { query } : {}),
+    ...(upload ? { upload } : {}),
   };
 }
 

@@ -84,3 +84,15 @@ export async function walkPages(
   } while (pageKey !== undefined);
   return { items, pages };
 }
+
+/** A file part for form(). */
+export interface FormFile { name: string; content: Buffer | string; type?: string }
+
+/** A multipart/form-data body (as fetch would send it) with `fields` and, unless null, the file in the field `file`. */
+export async function form(file: FormFile | null, fields: Record<string, string> = {}): Promise<{ payload: Buffer; contentType: string }> {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  if (file) fd.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }), file.name);
+  const res = new Response(fd);
+  return { payload: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type')! };
+}

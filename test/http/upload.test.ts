@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, startTestApp, type TestServer } from '../helpers/app.js';
-import { createCorpus, createKey, expectError, expectFieldError, expectOk, type Client } from './support.js';
+import { createCorpus, createKey, expectError, expectFieldError, expectOk, form, type Client, type FormFile } from './support.js';
 
 /**
  * upload_file over HTTP: the multipart form, the document it makes, and every way it refuses
  * (size while streaming, lying types, hostile names, duplicates, keys), leaving nothing behind.
  */
-interface FormFile { name: string; content: Buffer | string; type?: string }
-
-async function form(file: FormFile | null, fields: Record<string, string> = {}): Promise<{ payload: Buffer; contentType: string }> {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  if (file) fd.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }), file.name);
-  const res = new Response(fd);
-  return { payload: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type')! };
-}
-
 describe('upload_file', () => {
   let server: TestServer;
   let owner: Client;
