@@ -68,6 +68,40 @@ describe('the console', () => {
     await screenshot(page, 'api-keys');
   });
 
+  it('works from the keyboard alone: sign in, reach the create form, create a key, confirm a delete', async () => {
+    const page = await open();
+    await page.goto('/console/');
+    // Tab until the key field has focus: it must be reachable, not only clickable.
+    for (let i = 0; i < 10 && !(await page.getByLabel('Personal API key').evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type(world.server.ownerKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+
+    const nameField = page.getByLabel('Key name');
+    for (let i = 0; i < 40 && !(await nameField.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    expect(await nameField.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('keyboard key');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space'); // the first corpus checkbox
+    const create = page.getByRole('button', { name: 'Create key' });
+    for (let i = 0; i < 10 && !(await create.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Delete key keyboard key' }).waitFor();
+
+    const del = page.getByRole('button', { name: 'Delete key keyboard key' });
+    await del.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete API key?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await owner.get('/v2/api_keys?limit=100')).body.api_keys.some((k: any) => k.name === 'keyboard key')).toBe(true);
+    await screenshot(page, 'keyboard');
+  });
+
   it('creates a QueryService key bound to a corpus, copies it, disables, enables and deletes it', async () => {
     const page = await open();
     await signInWithKey(page, world.server.ownerKey);

@@ -51,10 +51,13 @@ export class UploadService {
       throw err;
     }
     if (parsed.sections.length === 0) throw invalidField('file', 'has no text to index');
+    // Formats often repeat the title as the first heading (<title> and <h1>, front matter and
+    // "# ..."): index it once, as the heading.
+    const repeated = parsed.title !== undefined && parsed.sections[0]?.title?.trim() === parsed.title.trim();
     const body: StructuredDocumentBody = {
       type: 'structured',
       id,
-      ...(parsed.title ? { title: parsed.title } : {}),
+      ...(parsed.title && !repeated ? { title: parsed.title } : {}),
       // The caller's metadata wins over what the file says about itself; a file that names no
       // title of its own is titled by its name.
       metadata: { title: parsed.title ?? name.replace(/\.[^.]*$/, ''), ...parsed.metadata, file_name: name, ...(input.metadata ?? {}) },
