@@ -74,6 +74,18 @@ describe('query over HTTP', () => {
       expect(ids(await lexical('programming -"systems programming"'))).toEqual(['python']);
     });
 
+    it("finds a corpus's matches even when another corpus holds all the best ones", async () => {
+      await createCorpus(owner, 'crowd');
+      await createCorpus(owner, 'lonely');
+      for (let i = 0; i < 30; i++) {
+        expectOk(await owner.post('/v2/corpora/crowd/documents', { type: 'core', id: `c${i}`, document_parts: [{ text: 'Oolong oolong oolong.' }] }), 'createCorpusDocument', 201);
+      }
+      expectOk(await owner.post('/v2/corpora/lonely/documents', { type: 'core', id: 'only', document_parts: [{ text: 'A long essay that mentions oolong once among many other words.' }] }), 'createCorpusDocument', 201);
+      const res = await owner.post('/v2/corpora/lonely/query', { query: 'oolong', search: { lexical_interpolation: 1, limit: 2 } });
+      expect(ids(res)).toEqual(['only']);
+      expect(ids(await owner.post('/v2/corpora/crowd/query', { query: 'oolong', search: { lexical_interpolation: 1, limit: 3 } }))).toHaveLength(3);
+    });
+
     it('stems words (porter): "brewing" finds "brewed"', async () => {
       expect(new Set(ids(await lexical('brew')))).toEqual(new Set(['tea']));
     });

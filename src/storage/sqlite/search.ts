@@ -17,6 +17,9 @@ interface HitRow {
   table_id: string | null;
 }
 
+/** How many top rows of the whole index are read to find `limit` of one corpus's. */
+const LEXICAL_OVERSAMPLING = 4;
+
 /** Ids travel as one JSON parameter, so a statement is prepared once whatever their number. */
 const idList = (ids: readonly number[]): string => JSON.stringify(ids);
 
@@ -34,6 +37,8 @@ export class SqliteSearch implements SearchRepository {
   private readonly ids;
   private readonly count;
   private readonly matches;
+  private readonly ftsTop;
+  private readonly inCorpus;
   private readonly hitsOf;
   private readonly around;
 
@@ -52,10 +57,19 @@ export class SqliteSearch implements SearchRepository {
         'SELECT count(*) FROM parts_fts f JOIN parts p ON p.id = f.rowid WHERE parts_fts MATCH ? AND p.corpus_id = ?',
       )
       .pluck();
+    // Ordered by the selected column: written as a second bm25() call, the ranking would be
+    // computed twice per match.
+    this.ftsTop = db.prepare<[number, string, number], LexicalHit>(
+      'SELECT rowid AS id, -bm25(parts_fts, 1.0, ?) AS score FROM parts_fts WHERE parts_fts MATCH ? ORDER BY score DESC LIMIT ?',
+    );
+    this.inCorpus = db
+      // CROSS JOIN keeps the id list as the outer loop: otherwise the planner may scan the corpus.
+      .prepare<[string, number], number>('SELECT p.id FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value WHERE p.corpus_id = ?')
+      .pluck();
     this.hitsOf = db.prepare<[string], HitRow>(
       `SELECT p.id, p.corpus_id, p.doc_seq, d.doc_id, d.metadata AS doc_metadata, d.tables AS doc_tables, p.part_index,
               p.text, p.metadata, p.custom_dimensions, p.is_title, p.lang, p.table_id
-       FROM json_each(?) j JOIN parts p ON p.id = j.value JOIN documents d ON d.seq = p.doc_seq`,
+       FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value CROSS JOIN documents d ON d.seq = p.doc_seq`,
     );
     this.around = db.prepare<[number, number, number], { part_index: number; text: string }>(
       'SELECT part_index, text FROM parts WHERE doc_seq = ? AND part_index BETWEEN ? AND ? ORDER BY part_index',
@@ -108,6 +122,10 @@ export class SqliteSearch implements SearchRepository {
   ): Promise<LexicalHit[]> {
     const { filter, limit, titleWeight, onlyIds } = options;
     if (onlyIds && onlyIds.length === 0) return [];
+    if (!filter && !onlyIds) {
+      const fast = this.lexicalWithoutJoin(corpusId, match, limit, titleWeight);
+      if (fast) return fast;
+    }
     // bm25() is lower-is-better; column weights: text 1, title `titleWeight`.
     const sql = `SELECT f.rowid AS id, -bm25(parts_fts, 1.0, ?) AS score
       FROM parts_fts f JOIN parts p ON p.id = f.rowid ${filter ? 'JOIN documents d ON d.seq = p.doc_seq' : ''}
@@ -120,6 +138,24 @@ export class SqliteSearch implements SearchRepository {
     if (filter) params.push(...filter.params);
     params.push(titleWeight, limit);
     return this.db.prepare<unknown[], LexicalHit>(sql).all(...params);
+  }
+
+  /**
+   * The best matches across the whole full-text index, then the ones in this corpus. Joining
+   * every match to its (wide) parts row to test the corpus costs more than scoring the matches
+   * (about 80 against 20 ms for 20,000 matches among 100,000 parts), so the join is left for
+   * the few top rows. Null when other corpora crowd this one out of the top rows: the caller
+   * then runs the joined query.
+   */
+  private lexicalWithoutJoin(corpusId: number, match: string, limit: number, titleWeight: number): LexicalHit[] | null {
+    const window = limit * LEXICAL_OVERSAMPLING;
+    const top = this.ftsTop.all(titleWeight, match, window);
+    if (top.length === 0) return [];
+    const inCorpus = new Set(this.inCorpus.all(idList(top.map((t) => t.id)), corpusId));
+    const hits = top.filter((t) => inCorpus.has(t.id));
+    // Complete when enough are in the corpus, or when the window held every match there is.
+    if (hits.length >= limit || top.length < window) return hits.slice(0, limit);
+    return null;
   }
 
   async matchCount(corpusId: number, match: string): Promise<number> {
