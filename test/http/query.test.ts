@@ -86,6 +86,16 @@ describe('query over HTTP', () => {
       expect(ids(await owner.post('/v2/corpora/crowd/query', { query: 'oolong', search: { lexical_interpolation: 1, limit: 3 } }))).toHaveLength(3);
     });
 
+    it('finds filtered matches even when the filter rejects all the best ones', async () => {
+      await createCorpus(owner, 'sieve', { filter_attributes: [{ name: 'keep', level: 'document', type: 'integer' }] });
+      for (let i = 0; i < 30; i++) {
+        expectOk(await owner.post('/v2/corpora/sieve/documents', { type: 'core', id: `s${i}`, metadata: { keep: 0 }, document_parts: [{ text: 'Oolong oolong oolong.' }] }), 'createCorpusDocument', 201);
+      }
+      expectOk(await owner.post('/v2/corpora/sieve/documents', { type: 'core', id: 'kept', metadata: { keep: 1 }, document_parts: [{ text: 'A long essay that mentions oolong once among many other words.' }] }), 'createCorpusDocument', 201);
+      const res = await owner.post('/v2/corpora/sieve/query', { query: 'oolong', search: { lexical_interpolation: 1, limit: 2, metadata_filter: 'doc.keep = 1' } });
+      expect(ids(res)).toEqual(['kept']);
+    });
+
     it('stems words (porter): "brewing" finds "brewed"', async () => {
       expect(new Set(ids(await lexical('brew')))).toEqual(new Set(['tea']));
     });
