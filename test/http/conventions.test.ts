@@ -364,6 +364,11 @@ describe('cross-cutting HTTP conventions', () => {
         ['PATCH', `/v2/app_clients/${app.body.id}`],
         ['POST', '/oauth/token'],
         ['POST', '/oauth2/token'],
+        ['POST', '/v2/corpora/docs/query'],
+        ['POST', '/v2/query'],
+        ['POST', '/v2/corpora/docs/upload_file'],
+        ['POST', '/quarry/session'],
+        ['POST', '/quarry/users/target/password'],
       ];
 
       let sent = 0;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, startTestApp, type TestServer } from '../helpers/app.js';
 import { createCorpus, createKey, expectError, expectFieldError, expectOk, type Client } from './support.js';
@@ -382,6 +383,46 @@ describe('query over HTTP', () => {
           expectOk(res, 'queryCorpus', 200);
         }
       }
+    });
+  });
+
+  describe('random requests', () => {
+    it('never get a 500: random search settings, rerankers, filters and context', async () => {
+      const reranker = fc.letrec((tie) => ({
+        node: fc.record({
+          type: fc.constantFrom('customer_reranker', 'userfn', 'mmr', 'chain', 'none', 'other', undefined),
+          reranker_name: fc.option(fc.constantFrom('Rerank_Multilingual_v1', 'nope', ''), { nil: undefined }),
+          reranker_id: fc.option(fc.constantFrom('rnk_272725718', 'rnk_272725722', 'rnk_1', 'rnk_x'), { nil: undefined }),
+          user_function: fc.option(fc.oneof(fc.string(), fc.constantFrom("get('$.score') * 2", 'if (', "get('$.x') / 0")), { nil: undefined }),
+          diversity_bias: fc.option(fc.double({ min: -2, max: 2, noNaN: true }), { nil: undefined }),
+          limit: fc.option(fc.integer({ min: -5, max: 20 }), { nil: undefined }),
+          cutoff: fc.option(fc.double({ min: -10, max: 10, noNaN: true }), { nil: undefined }),
+          rerankers: fc.option(fc.array(tie('node'), { maxLength: 3 }), { nil: undefined }),
+        }, { requiredKeys: [] }),
+      })).node;
+      const search = fc.record({
+        limit: fc.option(fc.integer({ min: -2, max: 50 }), { nil: undefined }),
+        offset: fc.option(fc.integer({ min: -2, max: 20 }), { nil: undefined }),
+        lexical_interpolation: fc.option(fc.double({ min: -1, max: 2, noNaN: true }), { nil: undefined }),
+        metadata_filter: fc.option(fc.oneof(fc.string(), fc.constantFrom("doc.year > 2000", "part.rank = 1 OR doc.topic IN ('code')", 'doc.year = ', "doc.id = 'x'")), { nil: undefined }),
+        semantics: fc.option(fc.constantFrom('default', 'query', 'response', 'other'), { nil: undefined }),
+        custom_dimensions: fc.option(fc.dictionary(fc.constantFrom('boost', 'nope'), fc.double({ noNaN: true, min: -5, max: 5 })), { nil: undefined }),
+        context_configuration: fc.option(fc.record({
+          sentences_before: fc.integer({ min: -1, max: 3 }), sentences_after: fc.integer({ min: -1, max: 3 }),
+          characters_before: fc.integer({ min: -1, max: 50 }), characters_after: fc.integer({ min: -1, max: 50 }),
+          start_tag: fc.string({ maxLength: 5 }), end_tag: fc.string({ maxLength: 5 }),
+        }, { requiredKeys: [] }), { nil: undefined }),
+        reranker: fc.option(reranker, { nil: undefined }),
+      }, { requiredKeys: [] });
+      await fc.assert(
+        fc.asyncProperty(fc.string({ maxLength: 40 }), search, async (q, s) => {
+          const res = await query({ query: q, search: s });
+          expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+          if (res.status === 200) expectOk(res, 'queryCorpus', 200);
+          else expect(res.body.messages?.length).toBeGreaterThan(0);
+        }),
+        { numRuns: 150 },
+      );
     });
   });
 
