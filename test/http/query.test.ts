@@ -147,6 +147,15 @@ describe('query over HTTP', () => {
       expect(res.body.search_results.length).toBe(5);
     });
 
+    it('asked to rewrite the query, searches it as given and warns that it was not rewritten', async () => {
+      const res = await query({ query: 'green tea', intelligent_query_rewriting: true });
+      expectOk(res, 'queryCorpus', 200);
+      expect(res.body.warnings).toEqual(['intelligent_query_rewriting_failed']);
+      expect(ids(res)[0]).toBe('tea');
+      expect((await query({ query: 'green tea' })).body.warnings).toBeUndefined();
+      expect((await owner.get('/v2/corpora/kb/query?query=tea&intelligent_query_rewriting=true')).body.warnings).toEqual(['intelligent_query_rewriting_failed']);
+    });
+
     it('GET /query searches with the defaults', async () => {
       const res = await owner.get('/v2/corpora/kb/query?query=green%20tea&limit=2');
       expectOk(res, 'searchCorpus', 200);

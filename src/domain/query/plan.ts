@@ -39,6 +39,8 @@ export interface QueryPlan {
   reranker?: RerankerSpec;
   save_history?: boolean;
   stream_response: boolean;
+  /** `intelligent_query_rewriting`: Quarry has no query rewriter, so it answers with a warning. */
+  rewriting_requested: boolean;
   /** The request as a multi-corpus QueryRequest, which is how history shows every query. */
   asQueryRequest: Record<string, unknown>;
 }
@@ -67,6 +69,7 @@ function common(body: Body, search: Body) {
     ...(search.reranker ? { reranker: search.reranker as RerankerSpec } : {}),
     ...(typeof body.save_history === 'boolean' ? { save_history: body.save_history } : {}),
     stream_response: body.stream_response === true,
+    rewriting_requested: body.intelligent_query_rewriting === true,
   };
 }
 
@@ -83,9 +86,17 @@ export function planCorpusQuery(corpusKey: string, body: Body): QueryPlan {
 }
 
 /** GET /v2/corpora/{key}/query: query string parameters only. */
-export function planSearchCorpus(corpusKey: string, q: { query: string; limit?: number; offset?: number; save_history?: boolean }): QueryPlan {
+export function planSearchCorpus(
+  corpusKey: string,
+  q: { query: string; limit?: number; offset?: number; save_history?: boolean; intelligent_query_rewriting?: boolean },
+): QueryPlan {
   const search: Body = { limit: q.limit ?? 10, offset: q.offset ?? 0 };
-  return planCorpusQuery(corpusKey, { query: q.query, search, ...(q.save_history !== undefined ? { save_history: q.save_history } : {}) });
+  return planCorpusQuery(corpusKey, {
+    query: q.query,
+    search,
+    ...(q.save_history !== undefined ? { save_history: q.save_history } : {}),
+    ...(q.intelligent_query_rewriting !== undefined ? { intelligent_query_rewriting: q.intelligent_query_rewriting } : {}),
+  });
 }
 
 /** POST /v2/query: each corpus with its own settings under `search.corpora[i]`. */

@@ -24,7 +24,9 @@ export function queryRoutes(app: App, { query, queryHistory, rerankers }: Servic
   const answer = async (plan: QueryPlan, reply: FastifyReply) => {
     const outcome = await query.run(plan);
     if (plan.stream_response) return stream(reply, outcome);
-    return reply.send({ search_results: outcome.search_results });
+    // Quarry does not rewrite queries; asked to, it searches the query as given and says so.
+    const warnings = plan.rewriting_requested ? { warnings: ['intelligent_query_rewriting_failed'] } : {};
+    return reply.send({ search_results: outcome.search_results, ...warnings });
   };
 
   app.route({
