@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../../auth/principal.js';
 import type { EmbeddingKind } from '../../providers/encoders/types.js';
 import { resultText } from '../../retrieval/context.js';
 import { compileFilter, prepareFilter } from '../../retrieval/filter/index.js';
@@ -10,7 +9,6 @@ import { runStages } from '../../retrieval/rerank/chain.js';
 import type { RerankCandidate, Rescore } from '../../retrieval/rerank/types.js';
 import type { VectorIndexes } from '../../retrieval/vector-index.js';
 import type { CorpusRecord, HitRecord, PartFilter, Storage } from '../../storage/types.js';
-import { visibleCorpusIds } from '../access.js';
 import type { EncoderService } from '../encoders/encoders.js';
 import { forbidden, invalidField, notFound } from '../errors.js';
 import { defaultLexicalInterpolation, TITLE_WEIGHT } from './defaults.js';
@@ -56,6 +54,9 @@ interface Scored {
 
 const MAX_CONTEXT_PARTS = 50;
 
+/** A result's text with its context, with or without the start and end tags. */
+type ContextReader = (hit: HitRecord, tags: boolean) => Promise<string>;
+
 /**
  * Runs queries: hybrid retrieval in each corpus named (lexical BM25 from the storage's full-text
  * index, exact vector search in memory, fused by `lexical_interpolation`, custom dimensions
@@ -95,6 +96,10 @@ export class QueryService {
 
     const hits = new Map((await this.storage.search.hits(firstStage.map((s) => s.id))).map((h) => [h.id, h]));
     const present = firstStage.filter((s) => hits.has(s.id));
+    const context = this.contextReader(plan);
+    // Only what some stage reads is fetched: context for stages that score it, vectors for MMR.
+    const readsContext = stages.some((st) => st.rescore && st.includeContext);
+    const readsVectors = stages.some((st) => st.kind === 'mmr');
     const candidates: RerankCandidate[] = [];
     for (const [i, s] of present.entries()) {
       const hit = hits.get(s.id)!;
@@ -102,11 +107,11 @@ export class QueryService {
         index: i,
         score: s.score,
         text: hit.text,
-        context_text: await this.withContext(hit, plan, false),
+        context_text: readsContext ? await context(hit, false) : hit.text,
         document_id: hit.doc_id,
         document_metadata: hit.doc_metadata,
         part_metadata: partMetadata(hit),
-        vector: stages.some((st) => st.kind === 'mmr') ? await this.vectors.vectorOf(hit.corpus_id, hit.id) : null,
+        vector: readsVectors ? await this.vectors.vectorOf(hit.corpus_id, hit.id) : null,
       });
     }
     const rerankStart = performance.now();
@@ -116,14 +121,14 @@ export class QueryService {
     const results: SearchResult[] = [];
     for (const c of page) {
       const s = present[c.index]!;
-      results.push(await this.toResult(hits.get(s.id)!, c.score, s.corpusIndex, plan));
+      results.push(await this.toResult(hits.get(s.id)!, c.score, s.corpusIndex, context));
     }
 
     const outcome: QueryOutcome = { search_results: results };
     if (plan.save_history ?? prepared.some((p) => p.corpus.save_history)) {
-      outcome.history_id = await this.saveHistory(plan, prepared, startedAt, performance.now() - t0, {
+      outcome.history_id = await this.saveHistory(plan, prepared, startedAt, performance.now() - t0, context, {
         searchLatency,
-        firstStage: present.map((s, i) => ({ s, c: candidates[i]! })),
+        firstStage: present,
         hits,
         outcomes,
         rerankLatency: performance.now() - rerankStart,
@@ -245,23 +250,41 @@ export class QueryService {
 
   // -- presentation --------------------------------------------------------------------------
 
-  private async withContext(hit: HitRecord, plan: QueryPlan, tags: boolean): Promise<string> {
+  /**
+   * The text of a result with its context (`context_configuration`), with or without the tags.
+   * Each hit's neighbouring parts are read once per query, whoever asks: the re-rankers, the
+   * page of results and the history span all share the read.
+   */
+  private contextReader(plan: QueryPlan): ContextReader {
     const c = plan.context;
-    if (!c) return hit.text;
-    const hasChars = (c.characters_before ?? 0) > 0 || (c.characters_after ?? 0) > 0;
-    const before = hasChars ? MAX_CONTEXT_PARTS : Math.min(MAX_CONTEXT_PARTS, Math.max(0, c.sentences_before ?? 0));
-    const after = hasChars ? MAX_CONTEXT_PARTS : Math.min(MAX_CONTEXT_PARTS, Math.max(0, c.sentences_after ?? 0));
-    const config = tags ? c : { ...c, start_tag: '', end_tag: '' };
-    if (before === 0 && after === 0) return resultText([{ text: hit.text }], 0, config);
-    const parts = await this.storage.search.neighbours(hit.doc_seq, hit.part_index - before, hit.part_index + after);
-    const at = parts.findIndex((p) => p.part_index === hit.part_index);
-    return at < 0 ? hit.text : resultText(parts, at, config);
+    const around = new Map<number, Promise<{ parts: Array<{ text: string }>; at: number }>>();
+    const hasChars = (c?.characters_before ?? 0) > 0 || (c?.characters_after ?? 0) > 0;
+    const before = hasChars ? MAX_CONTEXT_PARTS : Math.min(MAX_CONTEXT_PARTS, Math.max(0, c?.sentences_before ?? 0));
+    const after = hasChars ? MAX_CONTEXT_PARTS : Math.min(MAX_CONTEXT_PARTS, Math.max(0, c?.sentences_after ?? 0));
+    const neighbours = (hit: HitRecord) => {
+      let read = around.get(hit.id);
+      if (!read) {
+        read = this.storage.search.neighbours(hit.doc_seq, hit.part_index - before, hit.part_index + after).then((parts) => {
+          const at = parts.findIndex((p) => p.part_index === hit.part_index);
+          return at < 0 ? { parts: [{ text: hit.text }], at: 0 } : { parts, at };
+        });
+        around.set(hit.id, read);
+      }
+      return read;
+    };
+    return async (hit, tags) => {
+      if (!c) return hit.text;
+      const config = tags ? c : { ...c, start_tag: '', end_tag: '' };
+      if (before === 0 && after === 0) return resultText([{ text: hit.text }], 0, config);
+      const { parts, at } = await neighbours(hit);
+      return resultText(parts, at, config);
+    };
   }
 
-  private async toResult(hit: HitRecord, score: number, corpusIndex: number, plan: QueryPlan): Promise<SearchResult> {
+  private async toResult(hit: HitRecord, score: number, corpusIndex: number, context: ContextReader): Promise<SearchResult> {
     const table = hit.table_id ? (hit.doc_tables as Array<{ id?: string }>).find((t) => t.id === hit.table_id) : undefined;
     return {
-      text: await this.withContext(hit, plan, true),
+      text: await context(hit, true),
       score,
       part_metadata: partMetadata(hit),
       document_metadata: hit.doc_metadata,
@@ -278,9 +301,10 @@ export class QueryService {
     prepared: readonly PreparedCorpus[],
     startedAt: Date,
     latency: number,
+    context: ContextReader,
     trace: {
       searchLatency: number;
-      firstStage: Array<{ s: Scored; c: RerankCandidate }>;
+      firstStage: Scored[];
       hits: Map<number, HitRecord>;
       outcomes: Awaited<ReturnType<typeof runStages>>;
       rerankLatency: number;
@@ -293,7 +317,7 @@ export class QueryService {
         latency_millis: Math.round(trace.searchLatency),
         started_at: startedAt.toISOString(),
         search_results: await Promise.all(
-          trace.firstStage.map(({ s }) => this.toResult(trace.hits.get(s.id)!, s.score, s.corpusIndex, plan)),
+          trace.firstStage.map((s) => this.toResult(trace.hits.get(s.id)!, s.score, s.corpusIndex, context)),
         ),
       },
     ];
@@ -319,11 +343,6 @@ export class QueryService {
       factual_consistency_score: null,
     });
     return id;
-  }
-
-  /** For list filters: the corpora a principal's history list may show. */
-  static visibleTo(p: Principal): number[] | undefined {
-    return visibleCorpusIds(p);
   }
 }
 
