@@ -17,11 +17,11 @@
  *
  * Asymmetric models (e5: "query: " / "passage: ") get per-kind prefixes from the spec.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { ModelTokenizer, type TokenBatch } from './onnx-tokenizer.js';
+import { loadOnnxModel } from '../onnx-session.js';
+import type { ModelTokenizer, TokenBatch } from './onnx-tokenizer.js';
 import type { EmbeddingKind, Encoder } from './types.js';
 import { EncoderError } from './types.js';
 
@@ -51,8 +51,6 @@ interface Loaded {
   pooling: Pooling;
   output: string;
 }
-
-const SUPPORTED_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
 
 export class OnnxEncoder implements Encoder {
   readonly name: string;
@@ -103,21 +101,24 @@ export class OnnxEncoder implements Encoder {
   }
 
   private async open(): Promise<Loaded> {
-    const modelFile = join(this.spec.path, 'model.onnx');
-    for (const file of [modelFile, join(this.spec.path, 'tokenizer.json')]) {
-      if (!existsSync(file)) throw new EncoderError(`ONNX encoder "${this.name}": missing ${file}`);
-    }
-    const tokenizer = await ModelTokenizer.load(this.spec.path);
-    const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(modelFile, {
-      graphOptimizationLevel: 'all',
-      ...(this.options.threads ? { intraOpNumThreads: this.options.threads } : {}),
+    const { session, ort, tokenizer } = await loadOnnxModel(this.spec.path, {
+      ...(this.options.threads ? { threads: this.options.threads } : {}),
+      fail: (problem) => {
+        switch (problem.kind) {
+          // A missing directory is reported as its missing model.onnx.
+          case 'no-directory':
+            return new EncoderError(`ONNX encoder "${this.name}": missing ${join(this.spec.path, 'model.onnx')}`);
+          case 'missing':
+            return new EncoderError(`ONNX encoder "${this.name}": missing ${problem.path}`);
+          // Rethrown as is; load() wraps it.
+          case 'tokenizer':
+          case 'session':
+            return problem.cause as Error;
+          case 'inputs':
+            return new EncoderError(`ONNX encoder "${this.name}": unsupported model inputs ${JSON.stringify(problem.inputNames)}`);
+        }
+      },
     });
-    const unsupported = session.inputNames.filter((n) => !SUPPORTED_INPUTS.has(n));
-    if (unsupported.length || !session.inputNames.includes('input_ids')) {
-      await session.release();
-      throw new EncoderError(`ONNX encoder "${this.name}": unsupported model inputs ${JSON.stringify(session.inputNames)}`);
-    }
     const names = session.outputNames;
     const output = ['last_hidden_state', 'token_embeddings', 'sentence_embedding'].find((n) => names.includes(n)) ?? names[0];
     if (!output) throw new EncoderError(`ONNX encoder "${this.name}": model has no outputs`);

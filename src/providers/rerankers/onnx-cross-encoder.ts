@@ -17,10 +17,9 @@
  * Shares the tokenizer wrapper (ModelTokenizer) with the ONNX encoder; onnxruntime-node is imported
  * when the model is first used, so a server that never re-ranks with a model never loads it.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { ModelTokenizer, type TokenBatch } from '../encoders/onnx-tokenizer.js';
+import type { ModelTokenizer, TokenBatch } from '../encoders/onnx-tokenizer.js';
+import { loadOnnxModel } from '../onnx-session.js';
 
 export interface CrossEncoderSpec {
   name: string;
@@ -50,7 +49,6 @@ export class CrossEncoderError extends Error {
 }
 
 const DEFAULT_MAX_LENGTH = 512;
-const SUPPORTED_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
 
 export function createOnnxCrossEncoder(spec: CrossEncoderSpec, options: CrossEncoderOptions = {}): CrossEncoder {
   return new OnnxCrossEncoder(spec, options);
@@ -121,41 +119,35 @@ class OnnxCrossEncoder implements CrossEncoder {
   }
 
   private async open(): Promise<Loaded> {
-    const dir = this.spec.path;
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw this.error('model directory does not exist');
-    const modelFile = join(dir, 'model.onnx');
-    for (const file of ['model.onnx', 'tokenizer.json']) {
-      if (!existsSync(join(dir, file))) throw this.error(`missing ${file} in the model directory`);
-    }
-    let tokenizer: ModelTokenizer;
-    try {
-      tokenizer = await ModelTokenizer.load(dir);
-    } catch (err) {
-      throw this.error(`cannot read tokenizer.json: ${(err as Error).message}`);
-    }
-    const maxLength = Math.min(this.spec.max_length ?? DEFAULT_MAX_LENGTH, tokenizer.maxLength);
-    let pairs: PairEncoder;
-    try {
-      pairs = new PairEncoder(tokenizer, maxLength);
-      pairs.encode('query', 'passage'); // fails now, not on the first request, without a pair template
-    } catch (err) {
-      throw this.error(`cannot encode sentence pairs with tokenizer.json: ${(err as Error).message}`);
-    }
-    const ort = await import('onnxruntime-node');
-    let session: Ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(modelFile, {
-        graphOptimizationLevel: 'all',
-        ...(this.options.threads ? { intraOpNumThreads: this.options.threads } : {}),
-      });
-    } catch (err) {
-      throw this.error(`cannot load model.onnx: ${(err as Error).message}`);
-    }
-    const unsupported = session.inputNames.filter((n) => !SUPPORTED_INPUTS.has(n));
-    if (unsupported.length || !session.inputNames.includes('input_ids')) {
-      await session.release();
-      throw this.error(`unsupported model inputs ${JSON.stringify(session.inputNames)} (expected input_ids, attention_mask, token_type_ids)`);
-    }
+    const { session, ort, tokenizer, prepared: pairs } = await loadOnnxModel(this.spec.path, {
+      ...(this.options.threads ? { threads: this.options.threads } : {}),
+      fail: (problem) => {
+        switch (problem.kind) {
+          case 'no-directory':
+            return this.error('model directory does not exist');
+          case 'missing':
+            return this.error(`missing ${problem.file} in the model directory`);
+          case 'tokenizer':
+            return this.error(`cannot read tokenizer.json: ${(problem.cause as Error).message}`);
+          case 'session':
+            return this.error(`cannot load model.onnx: ${(problem.cause as Error).message}`);
+          case 'inputs':
+            return this.error(
+              `unsupported model inputs ${JSON.stringify(problem.inputNames)} (expected input_ids, attention_mask, token_type_ids)`,
+            );
+        }
+      },
+      prepare: (tokenizer) => {
+        const maxLength = Math.min(this.spec.max_length ?? DEFAULT_MAX_LENGTH, tokenizer.maxLength);
+        try {
+          const pairs = new PairEncoder(tokenizer, maxLength);
+          pairs.encode('query', 'passage'); // fails now, not on the first request, without a pair template
+          return pairs;
+        } catch (err) {
+          throw this.error(`cannot encode sentence pairs with tokenizer.json: ${(err as Error).message}`);
+        }
+      },
+    });
     const output = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
     if (!output) {
       await session.release();
