@@ -1,7 +1,8 @@
 import { zipSync, type Zippable } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
 import mammoth from 'mammoth';
-import { htmlToParsed, normalizeInline, toIsoDate } from './html.js';
+import { htmlToParsed } from './html.js';
+import { normalizeInline, toIsoDate } from './sections.js';
 import { UnreadableFileError, type FileParser, type ParsedFile } from './types.js';
 import { readZip } from './zip.js';
 

@@ -1,6 +1,6 @@
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { List, Nodes, Root, RootContent } from 'mdast';
-import { SectionBuilder, normalizeInline } from './html.js';
+import { SectionBuilder, normalizeInline } from './sections.js';
 import { decodeText } from './text.js';
 import { UnreadableFileError, type FileParser } from './types.js';
 

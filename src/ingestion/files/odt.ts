@@ -8,7 +8,7 @@
  */
 import type { TableBody } from '../documents.js';
 import type { TableCell } from '../types.js';
-import { SectionBuilder } from './html.js';
+import { SectionBuilder } from './sections.js';
 import type { FileParser, ParsedFile } from './types.js';
 import { UnreadableFileError } from './types.js';
 import type { XmlNode } from './zip.js';

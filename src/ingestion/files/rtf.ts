@@ -1,5 +1,5 @@
 import { Tokenize } from 'rtf-stream-parser';
-import { SectionBuilder, normalizeInline } from './html.js';
+import { SectionBuilder, normalizeInline } from './sections.js';
 import { UnreadableFileError, type FileParser, type ParsedFile } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { SectionBuilder } from './html.js';
+import { SectionBuilder } from './sections.js';
 import { UnreadableFileError, type FileParser } from './types.js';
 
 /**
