@@ -12,6 +12,7 @@
  */
 
 import type { QueryHistoryRepository, SearchRepository } from './search-types.js';
+import type { ChatRepository, LlmRepository } from './generation-types.js';
 
 export type {
   PartsVersion,
@@ -23,6 +24,17 @@ export type {
   QueryHistoryFilter,
   QueryHistoryRepository,
 } from './search-types.js';
+
+export type {
+  LlmRecord,
+  NewLlm,
+  LlmRepository,
+  ChatRecord,
+  TurnRecord,
+  NewChat,
+  NewTurn,
+  ChatRepository,
+} from './generation-types.js';
 
 export type ApiRole =
   | 'owner'
@@ -220,6 +232,8 @@ export interface Storage {
   readonly encoders: EncoderRepository;
   readonly search: SearchRepository;
   readonly queryHistory: QueryHistoryRepository;
+  readonly llms: LlmRepository;
+  readonly chats: ChatRepository;
   /** A cheap round trip, used by the health check. */
   ping(): Promise<void>;
   /**

@@ -14,7 +14,9 @@ import type { Storage } from '../../src/storage/types.js';
 import { describeApiKeys } from './suites/api-keys.js';
 import { describeAppClients } from './suites/app-clients.js';
 import { describeAuthEpoch } from './suites/auth-epoch.js';
+import { describeChats } from './suites/chats.js';
 import { describeCorpora } from './suites/corpora.js';
+import { describeLlms } from './suites/llms.js';
 import { describePlainValues } from './suites/plain-values.js';
 import { describeStorage } from './suites/storage.js';
 import { describeUsers } from './suites/users.js';
@@ -48,5 +50,7 @@ export function runStorageContract(name: string, makeStorage: MakeStorage): void
     describeAppClients(getStorage);
     describeCorpora(getStorage);
     describePlainValues(getStorage);
+    describeLlms(getStorage);
+    describeChats(getStorage);
   });
 }

@@ -11,6 +11,8 @@ import { openDatabase } from './database.js';
 import { SqliteUsers } from './users.js';
 import { SqliteSearch } from './search.js';
 import { SqliteQueryHistory } from './query-history.js';
+import { SqliteLlms } from './llms.js';
+import { SqliteChats } from './chats.js';
 
 /** The embedded default: one SQLite file in WAL mode, used by one Quarry process. */
 export function createSqliteStorage(path: string): Storage {
@@ -29,6 +31,8 @@ export function createSqliteStorage(path: string): Storage {
     encoders: new SqliteEncoders(db),
     search: new SqliteSearch(db),
     queryHistory: new SqliteQueryHistory(db),
+    llms: new SqliteLlms(db),
+    chats: new SqliteChats(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
