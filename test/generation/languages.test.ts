@@ -1,0 +1,68 @@
+/**
+ * Response languages (src/generation/languages.ts): the API's enum, and how `auto` and explicit
+ * codes resolve to the language a prompt names.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { LANGUAGE_CODES, LANGUAGE_NAMES, resolveLanguage } from '../../src/generation/languages.js';
+import { SPEC_PATH } from '../helpers/spec.js';
+
+describe('LANGUAGE_CODES', () => {
+  it("is exactly the API description's Language enum, in order", () => {
+    const spec = parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { schemas: { Language: { enum: string[] } } } };
+    expect([...LANGUAGE_CODES]).toEqual(spec.components.schemas.Language.enum);
+  });
+
+  it('has an English name for every language', () => {
+    for (const code of LANGUAGE_CODES.filter((c) => c !== 'auto')) {
+      expect(LANGUAGE_NAMES[code], code).toMatch(/^[A-Z][a-z]+$/);
+    }
+    expect(LANGUAGE_NAMES.deu).toBe('German');
+    expect(LANGUAGE_NAMES.zho).toBe('Chinese');
+    expect(LANGUAGE_NAMES.fas).toBe('Persian');
+  });
+});
+
+describe('resolveLanguage', () => {
+  const GERMAN = 'Wie kann ich das Passwort für mein Konto zurücksetzen, wenn ich es vergessen habe?';
+
+  it('uses an explicit code as given, whatever the text', () => {
+    expect(resolveLanguage('fra', GERMAN)).toEqual({ code: 'fra', name: 'French' });
+    expect(resolveLanguage('eng', GERMAN)).toEqual({ code: 'eng', name: 'English' });
+  });
+
+  it('names an explicit code it does not know by the code itself', () => {
+    expect(resolveLanguage('xyz', GERMAN)).toEqual({ code: 'xyz', name: 'xyz' });
+  });
+
+  it('detects the language for auto and for no language', () => {
+    expect(resolveLanguage('auto', GERMAN)).toEqual({ code: 'deu', name: 'German' });
+    expect(resolveLanguage(undefined, GERMAN)).toEqual({ code: 'deu', name: 'German' });
+    expect(resolveLanguage('auto', '¿Cómo puedo restablecer la contraseña de mi cuenta si la he olvidado?')).toEqual({
+      code: 'spa',
+      name: 'Spanish',
+    });
+  });
+
+  it('maps the detector’s individual-language codes to the enum’s macrolanguages', () => {
+    expect(resolveLanguage('auto', '这是一个关于中国历史和文化的长句子，我们在这里测试语言识别功能是否正常工作。')).toEqual({
+      code: 'zho',
+      name: 'Chinese',
+    });
+    expect(resolveLanguage('auto', 'این یک جمله طولانی به زبان فارسی است که برای آزمایش تشخیص زبان استفاده می‌شود.')).toEqual({
+      code: 'fas',
+      name: 'Persian',
+    });
+  });
+
+  it('falls back to English when the text is too short or its language is not in the enum', () => {
+    expect(resolveLanguage('auto', 'hi')).toEqual({ code: 'eng', name: 'English' });
+    expect(resolveLanguage(undefined, '')).toEqual({ code: 'eng', name: 'English' });
+    // Hausa: detected by franc, not one of the API's languages.
+    expect(resolveLanguage('auto', 'Yan majalisar dokokin Najeriya sun amince da kasafin kudin shekara mai zuwa bayan doguwar muhawara.')).toEqual({
+      code: 'eng',
+      name: 'English',
+    });
+  });
+});
