@@ -42,6 +42,7 @@ import { createEncoder } from '../src/providers/encoders/registry.js';
 import type { Encoder } from '../src/providers/encoders/types.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
 import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
+import { prng } from './prng.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MANPAGES = fileURLToPath(new URL('../../shared/datasets/manpages/docs.jsonl', import.meta.url));
@@ -128,17 +129,6 @@ function workSet(name: WorkSet['name'], description: string, corpus: string, doc
   };
 }
 
-/** Small, seeded PRNG (mulberry32) so the generated set is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Core documents of `perDocument` parts, each part 1–3 consecutive sentences of one manpage. */
 export function generatedDocs(pages: ManPage[], totalParts: number, perDocument: number, seed: number, idPrefix: string): CoreDocumentBody[] {
