@@ -26,8 +26,15 @@
  * HTTP (MB/s and documents/s per format) and measures the server's peak RSS while it takes a PDF
  * just under the 10 MiB limit (target: under 4x the file size above idle).
  *
+ * The section "fcs" (bench/fcs.ts) measures the built-in factual-consistency scorer's ROC AUC on a
+ * labelled set built from the manpages (bench/fcs-dataset.ts), overall and per kind of corruption.
+ *
+ * The section "generation" (bench/generation-stream.ts) streams RAG answers of the built-in
+ * extractive summariser over HTTP and times, client side, the first generation_chunk after the
+ * search_results event (target: 50 ms).
+ *
  * The bench reports; it does not fail the process when a target is missed.
- * Options (all optional): --only auth|indexing|quality|query|upload --warmup S --duration S --rounds N
+ * Options (all optional): --only auth|indexing|quality|query|upload|fcs|generation --warmup S --duration S --rounds N
  * --connections N --revocations N --index-parts N --index-concurrency N --index-budget S --cpu-prof
  * (indexing servers under node --cpu-prof, profiles in bench/results/profiles/, summary in the
  * report) --quality-queries N (default all) --query-seconds S (default 10) --query-parts N
@@ -41,6 +48,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { FCS_DEFAULTS, formatFcs, runFcsBench, type FcsReport } from './fcs.js';
+import { formatGenerationStream, runGenerationStream, type GenerationStreamReport } from './generation-stream.js';
 import { formatIndexing, INDEXING_DEFAULTS, runIndexing, type IndexingReport } from './indexing.js';
 import { formatQuality, runQuality, type QualityReport } from './quality.js';
 import { formatQueryLatency, QUERY_LATENCY_DEFAULTS, runQueryLatency, type QueryLatencyReport } from './query-latency.js';
@@ -88,7 +97,7 @@ const SETTINGS = {
   revocationTrials: bounded('revocations', argv.revocations, 1, 1000),
 };
 
-const SECTIONS = ['auth', 'indexing', 'quality', 'query', 'upload'] as const;
+const SECTIONS = ['auth', 'indexing', 'quality', 'query', 'upload', 'fcs', 'generation'] as const;
 if (argv.only !== undefined && !(SECTIONS as readonly string[]).includes(argv.only)) {
   throw new Error(`--only must be one of: ${SECTIONS.join(', ')}`);
 }
@@ -410,6 +419,8 @@ function formatReport(report: Awaited<ReturnType<typeof runAll>>): string {
     ...(report.quality ? ['', ...formatQuality(report.quality)] : []),
     ...(report.query ? ['', ...formatQueryLatency(report.query)] : []),
     ...(report.upload ? ['', ...formatUpload(report.upload)] : []),
+    ...(report.fcs ? ['', ...formatFcs(report.fcs)] : []),
+    ...(report.generation ? ['', ...formatGenerationStream(report.generation)] : []),
     '',
     `Total ${report.totalSeconds} s. JSON: bench/results/latest.json`,
     '',
@@ -474,6 +485,8 @@ async function runAll() {
     : undefined;
   const query: QueryLatencyReport | undefined = runs('query') ? await runQueryLatency(QUERY, log) : undefined;
   const upload: UploadReport | undefined = runs('upload') ? await runUpload(UPLOAD, log) : undefined;
+  const fcs: FcsReport | undefined = runs('fcs') ? await runFcsBench(FCS_DEFAULTS, log) : undefined;
+  const generation: GenerationStreamReport | undefined = runs('generation') ? await runGenerationStream(log) : undefined;
   return {
     startedAt,
     totalSeconds: round((performance.now() - t0) / 1000, 1),
@@ -490,6 +503,8 @@ async function runAll() {
     ...(quality ? { quality } : {}),
     ...(query ? { query } : {}),
     ...(upload ? { upload } : {}),
+    ...(fcs ? { fcs } : {}),
+    ...(generation ? { generation } : {}),
   };
 }
 

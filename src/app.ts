@@ -27,6 +27,17 @@ import { documentRoutes } from './http/routes/documents.js';
 import { encoderRoutes } from './http/routes/encoders.js';
 import { jobRoutes } from './http/routes/jobs.js';
 import { queryRoutes } from './http/routes/query.js';
+import { chatRoutes } from './http/routes/chats.js';
+import { llmRoutes } from './http/routes/llms.js';
+import { generationRoutes } from './http/routes/generation.js';
+import { AnswerService } from './domain/generation/answer.js';
+import { ChatService } from './domain/chats/chats.js';
+import { ChatCompletions } from './domain/generation/completions.js';
+import { FactualConsistency } from './domain/generation/consistency.js';
+import { Correctors } from './domain/generation/correctors.js';
+import { LlmService } from './domain/generation/llms.js';
+import { OpenAICompatibleLlm } from './providers/llms/openai-compatible.js';
+import { DocumentSummaries } from './domain/generation/summaries.js';
 import { QueryService } from './domain/query/query.js';
 import { QueryHistoryService } from './domain/query/history.js';
 import { RerankerModels } from './domain/query/reranker-models.js';
@@ -105,6 +116,19 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const jobs = new JobService(storage, runner.wake);
   const rerankers = new RerankerModels(config.onnx_rerankers);
   const documents = new DocumentService(storage, encoders, compileDocumentFilter);
+  const query = new QueryService(storage, encoders, new VectorIndexes(storage.search), rerankers);
+  const r = config.llm_requests;
+  const llms = new LlmService(storage, vault, config.generation_preset_llms, (spec) =>
+    new OpenAICompatibleLlm(spec, {
+      responseTimeoutMs: r.response_timeout_ms,
+      idleTimeoutMs: r.idle_timeout_ms,
+      totalTimeoutMs: r.total_timeout_ms,
+      maxRetries: r.max_retries,
+      retryBaseMs: r.retry_base_ms,
+    }),
+  );
+  const consistency = new FactualConsistency();
+  const answers = new AnswerService(query, llms, consistency);
   const services: Services = {
     apiKeys: new ApiKeyService(deps),
     users: new UserService(storage),
@@ -114,10 +138,17 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     uploads: new UploadService(documents),
     encoders,
     jobs,
-    query: new QueryService(storage, encoders, new VectorIndexes(storage.search), rerankers),
+    query,
     queryHistory: new QueryHistoryService(storage),
     rerankers,
     sessions: new SessionService(storage, tokens),
+    llms,
+    answers,
+    chats: new ChatService(storage, answers),
+    completions: new ChatCompletions(llms),
+    consistency,
+    correctors: new Correctors(),
+    summaries: new DocumentSummaries(documents, llms),
   };
 
   // Only JSON (and forms, for the token endpoint) are request bodies here; plain text is a 415.
@@ -145,7 +176,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     const id = (route.config as { operationId?: OperationId } | undefined)?.operationId;
     if (id) built.add(id);
   });
-  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes, consoleApiRoutes, uploadRoutes];
+  const modules = [apiKeyRoutes, userRoutes, appClientRoutes, oauthRoutes, corpusRoutes, documentRoutes, jobRoutes, encoderRoutes, queryRoutes, chatRoutes, llmRoutes, generationRoutes, consoleApiRoutes, uploadRoutes];
   for (const routes of modules) routes(app, services);
   notBuiltRoutes(app, built);
 

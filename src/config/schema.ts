@@ -78,6 +78,27 @@ export const ConfigSchema = Type.Object(
       ),
       { default: [] },
     ),
+    /**
+     * Generation presets served by a registered LLM instead of the built-in extractive summariser:
+     * preset name -> LLM name (for example `{"mockingbird-2.0": "my-vllm"}`).
+     */
+    generation_preset_llms: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), { default: {} }),
+    /** How long Quarry waits for registered remote LLMs, and how often it retries them. */
+    llm_requests: Type.Object(
+      {
+        /** Until the response headers arrive. */
+        response_timeout_ms: Type.Integer({ default: 60_000, minimum: 1 }),
+        /** Longest silence between streamed chunks. */
+        idle_timeout_ms: Type.Integer({ default: 60_000, minimum: 1 }),
+        /** The whole call, retries included. */
+        total_timeout_ms: Type.Integer({ default: 300_000, minimum: 1 }),
+        /** Retries of timeouts, 429s, 5xx and dropped connections, only before any output. */
+        max_retries: Type.Integer({ default: 2, minimum: 0, maximum: 10 }),
+        /** First backoff delay, doubled on each retry. */
+        retry_base_ms: Type.Integer({ default: 500, minimum: 0 }),
+      },
+      { default: {} },
+    ),
     owner: Type.Object(
       {
         username: Type.String({ default: 'owner', minLength: 1 }),

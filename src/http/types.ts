@@ -12,6 +12,13 @@ import type { QueryHistoryService } from '../domain/query/history.js';
 import type { SessionService } from '../domain/identity/sessions.js';
 import type { UploadService } from '../domain/documents/upload.js';
 import type { RerankerModels } from '../domain/query/reranker-models.js';
+import type { AnswerService } from '../domain/generation/answer.js';
+import type { ChatService } from '../domain/chats/chats.js';
+import type { ChatCompletions } from '../domain/generation/completions.js';
+import type { FactualConsistency } from '../domain/generation/consistency.js';
+import type { Correctors } from '../domain/generation/correctors.js';
+import type { LlmService } from '../domain/generation/llms.js';
+import type { DocumentSummaries } from '../domain/generation/summaries.js';
 import { operation, type OperationId } from './operations.js';
 
 export type App = FastifyInstance<
@@ -36,6 +43,13 @@ export interface Services {
   rerankers: RerankerModels;
   sessions: SessionService;
   uploads: UploadService;
+  llms: LlmService;
+  answers: AnswerService;
+  chats: ChatService;
+  completions: ChatCompletions;
+  consistency: FactualConsistency;
+  correctors: Correctors;
+  summaries: DocumentSummaries;
 }
 
 /** Method, URL and the operation id the policy hook reads, for one operation of the catalogue. */

@@ -225,6 +225,16 @@ describe('the console', () => {
     expect(curl).not.toContain(world.server.ownerKey);
     await expectAccessible(page);
     await screenshot(page, 'playground');
+
+    // A grounded answer from the built-in summariser, streamed, with citations that lead to results.
+    await page.getByLabel('Generation preset').selectOption('quarry-extractive');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await answer.getByText('Factual consistency score').waitFor();
+    await expect(answer.textContent()).resolves.toContain('Green tea is brewed');
+    await answer.getByRole('button', { name: 'Go to result 1' }).click();
+    await expectAccessible(page);
+    await screenshot(page, 'playground-answer');
   });
 
   it('signs in with a user name and a password set through the reset flow', async () => {

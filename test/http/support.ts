@@ -96,3 +96,34 @@ export async function form(file: FormFile | null, fields: Record<string, string>
   const res = new Response(fd);
   return { payload: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type')! };
 }
+
+/** One server-sent event as a client reads it: the `event:` name and the parsed `data:` JSON. */
+export interface SseEvent {
+  event: string | undefined;
+  data: any;
+}
+
+/** Parses a whole `text/event-stream` body into its events, in order. */
+export function parseSse(text: string): SseEvent[] {
+  return text
+    .split(/\n\n+/)
+    .filter((block) => block.trim())
+    .map((block) => {
+      const lines = block.split('\n');
+      const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
+      const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      return { event, data: data === '[DONE]' ? data : JSON.parse(data) };
+    });
+}
+
+/** Asserts a streamed response: SSE content type, each event named as its `type` and valid against `schema`. */
+export function expectStream(res: Res, schema: string): SseEvent[] {
+  expect(res.status, res.text).toBe(200);
+  expect(String(res.headers['content-type'])).toMatch(/^text\/event-stream/);
+  const events = parseSse(res.text);
+  for (const e of events) {
+    expect(e.event).toBe(e.data.type);
+    expect(schemaProblems(schema, e.data), JSON.stringify(e.data)).toEqual([]);
+  }
+  return events;
+}

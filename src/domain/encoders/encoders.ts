@@ -6,6 +6,7 @@ import type { Encoder } from '../../providers/encoders/types.js';
 import type { EncoderRecord, Page, PageRequest, Storage } from '../../storage/types.js';
 import { checkRegex } from '../regex.js';
 import { invalidField, notFound } from '../errors.js';
+import { httpUri } from '../http-uri.js';
 
 export type EncoderFactory = (spec: EncoderSpec) => Encoder;
 
@@ -123,13 +124,7 @@ export class EncoderService {
     const name = req.name.trim();
     if (!name) throw invalidField('name', 'must not be empty');
     if (this.fixed.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in or configured encoder`);
-    let uri: URL;
-    try {
-      uri = new URL(req.uri);
-    } catch {
-      throw invalidField('uri', 'must be an absolute http or https URL');
-    }
-    if (uri.protocol !== 'http:' && uri.protocol !== 'https:') throw invalidField('uri', 'must be an http or https URL');
+    const uri = httpUri('uri', req.uri);
     const spec: EncoderSpec = { type: 'openai-compatible', name, uri: uri.toString(), model: req.model, output_dimensions: req.output_dimensions, auth: req.auth };
     let dims: number;
     try {

@@ -29,8 +29,23 @@ export interface SearchResult {
 
 export interface QueryOutcome {
   search_results: SearchResult[];
+  /** Internal ids of the corpora searched (chats keep them for access checks). */
+  corpus_ids: number[];
   /** Set when the query was saved to history. */
   history_id?: string;
+  /**
+   * With `deferHistory`, when the query is to be saved: saves it with what came after the search
+   * (the generated answer, its score, a chat) and returns the history id.
+   */
+  saveHistory?: (extra?: HistoryExtra) => Promise<string>;
+}
+
+/** What a RAG answer adds to a query's history entry. */
+export interface HistoryExtra {
+  chat_id?: string;
+  generation?: string;
+  factual_consistency_score?: number;
+  spans?: Array<Record<string, unknown>>;
 }
 
 interface PreparedCorpus {
@@ -71,7 +86,7 @@ export class QueryService {
     private readonly rerankers: RerankerModels,
   ) {}
 
-  async run(plan: QueryPlan): Promise<QueryOutcome> {
+  async run(plan: QueryPlan, options: { deferHistory?: boolean } = {}): Promise<QueryOutcome> {
     const startedAt = new Date();
     const t0 = performance.now();
     const prepared = await this.prepare(plan);
@@ -124,15 +139,12 @@ export class QueryService {
       results.push(await this.toResult(hits.get(s.id)!, c.score, s.corpusIndex, context));
     }
 
-    const outcome: QueryOutcome = { search_results: results };
+    const outcome: QueryOutcome = { search_results: results, corpus_ids: prepared.map((p) => p.corpus.id) };
     if (plan.save_history ?? prepared.some((p) => p.corpus.save_history)) {
-      outcome.history_id = await this.saveHistory(plan, prepared, startedAt, performance.now() - t0, context, {
-        searchLatency,
-        firstStage: present,
-        hits,
-        outcomes,
-        rerankLatency: performance.now() - rerankStart,
-      });
+      const trace = { searchLatency, firstStage: present, hits, outcomes, rerankLatency: performance.now() - rerankStart };
+      const save = (extra: HistoryExtra = {}) => this.saveHistory(plan, prepared, startedAt, performance.now() - t0, context, trace, extra);
+      if (options.deferHistory) outcome.saveHistory = save;
+      else outcome.history_id = await save();
     }
     return outcome;
   }
@@ -309,6 +321,7 @@ export class QueryService {
       outcomes: Awaited<ReturnType<typeof runStages>>;
       rerankLatency: number;
     },
+    extra: HistoryExtra,
   ): Promise<string> {
     const id = `qry_${randomBytes(12).toString('base64url')}`;
     const spans: Array<Record<string, unknown>> = [
@@ -329,18 +342,19 @@ export class QueryService {
         reranked_search_results: o.results.map((c) => ({ text: c.text, score: c.score, original_score: o.before.get(c.index) ?? c.score })),
       });
     }
+    spans.push(...(extra.spans ?? []));
     await this.storage.queryHistory.create({
       id,
       query_text: plan.query,
       corpus_key: prepared[0]?.corpus.key ?? null,
       corpus_ids: prepared.map((p) => p.corpus.id),
       request: plan.asQueryRequest,
-      chat_id: null,
+      chat_id: extra.chat_id ?? null,
       latency_millis: Math.round(latency),
       started_at: startedAt.toISOString(),
       spans,
-      generation: null,
-      factual_consistency_score: null,
+      generation: extra.generation ?? null,
+      factual_consistency_score: extra.factual_consistency_score ?? null,
     });
     return id;
   }

@@ -1,4 +1,6 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { collect, type AnswerResult } from '../../domain/generation/answer.js';
+import { generationSettings } from '../../domain/generation/params.js';
 import { checkRegex } from '../../domain/regex.js';
 import { planCorpusQuery, planQuery, planSearchCorpus, type QueryPlan } from '../../domain/query/plan.js';
 import type { QueryOutcome } from '../../domain/query/query.js';
@@ -9,42 +11,57 @@ import {
   ListQueryHistoriesQuery, ListQueryHistoriesResponse, ListRerankersQuery, ListRerankersResponse, QueryBody,
   QueryCorpusBody, QueryHistory, QueryIdParams, QueryResponse, SearchCorpusQuery,
 } from '../schemas/query.js';
+import { sendEventStream } from '../sse.js';
 import { op, type App, type Services } from '../types.js';
 
-/** Server-sent events in the order the v2 API streams them; without generation, results then end. */
-function stream(reply: FastifyReply, outcome: QueryOutcome): FastifyReply {
-  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  return reply
-    .header('content-type', 'text/event-stream; charset=utf-8')
-    .header('cache-control', 'no-cache')
-    .send(event('search_results', { search_results: outcome.search_results }) + event('end', {}));
+/** A RAG answer as the non-streamed query response shows it. */
+export function answerBody(r: AnswerResult) {
+  return {
+    search_results: r.search_results,
+    summary: r.answer,
+    response_language: r.response_language,
+    ...(r.factual_consistency_score !== undefined ? { factual_consistency_score: r.factual_consistency_score } : {}),
+    ...(r.rendered_prompt !== undefined ? { rendered_prompt: r.rendered_prompt } : {}),
+    ...(r.warnings.length ? { warnings: r.warnings } : {}),
+  };
 }
 
-export function queryRoutes(app: App, { query, queryHistory, rerankers }: Services): void {
-  const answer = async (plan: QueryPlan, reply: FastifyReply) => {
-    const outcome = await query.run(plan);
-    if (plan.stream_response) return stream(reply, outcome);
+export function queryRoutes(app: App, { query, queryHistory, rerankers, answers }: Services): void {
+  const answer = async (plan: QueryPlan, generation: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const settings = generationSettings(generation);
+    if (settings) {
+      const prepared = await answers.prepare({ plan, settings });
+      if (plan.stream_response) return sendEventStream(req, reply, (signal) => prepared.events(signal));
+      return reply.send(answerBody(await collect(prepared)));
+    }
+    const outcome: QueryOutcome = await query.run(plan);
     // Quarry does not rewrite queries; asked to, it searches the query as given and says so.
     const warnings = plan.rewriting_requested ? { warnings: ['intelligent_query_rewriting_failed'] } : {};
+    if (plan.stream_response) {
+      return sendEventStream(req, reply, async function* () {
+        yield { type: 'search_results', search_results: outcome.search_results };
+        yield { type: 'end' };
+      });
+    }
     return reply.send({ search_results: outcome.search_results, ...warnings });
   };
 
   app.route({
     ...op('searchCorpus'),
     schema: { params: CorpusKeyParams, querystring: SearchCorpusQuery, response: { 200: QueryResponse } },
-    handler: async (req, reply) => answer(planSearchCorpus(req.params.corpus_key, req.query), reply),
+    handler: async (req, reply) => answer(planSearchCorpus(req.params.corpus_key, req.query), undefined, req, reply),
   });
 
   app.route({
     ...op('queryCorpus'),
     schema: { params: CorpusKeyParams, body: QueryCorpusBody, response: { 200: QueryResponse } },
-    handler: async (req, reply) => answer(planCorpusQuery(req.params.corpus_key, req.body as Record<string, unknown>), reply),
+    handler: async (req, reply) => answer(planCorpusQuery(req.params.corpus_key, req.body as Record<string, unknown>), req.body.generation, req, reply),
   });
 
   app.route({
     ...op('query'),
     schema: { body: QueryBody, response: { 200: QueryResponse } },
-    handler: async (req, reply) => answer(planQuery(req.body as Record<string, unknown>), reply),
+    handler: async (req, reply) => answer(planQuery(req.body as Record<string, unknown>), req.body.generation, req, reply),
   });
 
   app.route({

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { CorpusKey, ListMetadata, PathId, StringEnum } from './common.js';
+import { AnswerFields, GenerationParameters } from './generation.js';
 
 /**
  * Request and response shapes of the query operations, in our own words after the v2 API.
- * Unknown fields are ignored (lenient input); `generation` is accepted whole and left to the
- * generation module.
+ * Unknown fields are ignored (lenient input); `generation` has its shape in ./generation.ts.
  */
 const QueryText = Type.String({ maxLength: 5000 });
 const Semantics = StringEnum(['default', 'query', 'response']);
@@ -52,7 +52,7 @@ const SearchSettings = {
 
 const Common = {
   query: QueryText,
-  generation: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  generation: Type.Optional(GenerationParameters),
   stream_response: Type.Optional(Type.Boolean()),
   save_history: Type.Optional(Type.Boolean()),
   intelligent_query_rewriting: Type.Optional(Type.Boolean()),
@@ -93,8 +93,7 @@ export const SearchResult = Type.Object({
 
 export const QueryResponse = Type.Object({
   search_results: Type.Array(SearchResult),
-  summary: Type.Optional(Type.String()),
-  warnings: Type.Optional(Type.Array(Type.String())),
+  ...AnswerFields,
 });
 
 export const QueryHistorySummary = Type.Object({

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { createCitationFormatter } from '../../generation/citations.js';
+import { EXTRACTIVE_LLM_NAME } from '../../generation/extractive/summariser.js';
+import type { ChatMessage, GroundingResult } from '../../generation/types.js';
+import { resolveLanguage } from '../../generation/languages.js';
+import { llmFailure } from './failures.js';
+import type { LlmService } from './llms.js';
+
+export interface CompletionRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean;
+  [other: string]: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * `POST /v2/llms/chat/completions`, OpenAI's chat-completions protocol. A registered remote LLM
+ * gets the request passed through (its configured model substituted). The built-in extractive
+ * summariser answers the last user message with sentences quoted from the other messages (the
+ * context an application put in the conversation), without citation markers: this protocol has
+ * no place for them.
+ */
+export class ChatCompletions {
+  constructor(private readonly llms: LlmService) {}
+
+  async complete(req: CompletionRequest): Promise<Json> {
+    if (req.model !== EXTRACTIVE_LLM_NAME) {
+      const remote = await this.llms.remote(req.model, 'model');
+      try {
+        return { ...(await remote.complete(req)), model: req.model };
+      } catch (err) {
+        throw llmFailure(err);
+      }
+    }
+    let content = '';
+    for await (const piece of this.extract(req)) content += piece;
+    return {
+      id: completionId(),
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: req.model,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    };
+  }
+
+  /** Chunk objects in OpenAI's streaming shape; the route frames them and adds `[DONE]`. */
+  async *stream(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<Json> {
+    if (req.model !== EXTRACTIVE_LLM_NAME) {
+      const remote = await this.llms.remote(req.model, 'model');
+      try {
+        for await (const chunk of remote.stream(req, signal)) yield { ...chunk, model: req.model };
+      } catch (err) {
+        throw llmFailure(err);
+      }
+      return;
+    }
+    const id = completionId();
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: Json, finish: string | null) => ({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [{ index: 0, delta, finish_reason: finish }] });
+    yield chunk({ role: 'assistant', content: '' }, null);
+    for await (const piece of this.extract(req, signal)) yield chunk({ content: piece }, null);
+    yield chunk({}, 'stop');
+  }
+
+  private async *extract(req: CompletionRequest, signal?: AbortSignal): AsyncGenerator<string> {
+    const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
+    const query = lastUser >= 0 ? req.messages[lastUser]!.content : '';
+    const results: GroundingResult[] = req.messages
+      .filter((_, i) => i !== lastUser)
+      .filter((m) => m.content.trim())
+      .map((m) => ({ text: m.content, document_id: m.role, document_metadata: {}, part_metadata: {}, score: 1 }));
+    const model = await this.llms.model(EXTRACTIVE_LLM_NAME, 'model');
+    const uncited = createCitationFormatter({ style: 'none' }, results);
+    let first = true;
+    const emit = (text: string) => {
+      const out = first ? text.trimStart() : text;
+      if (out) first = false;
+      return out;
+    };
+    for await (const piece of model.generate({
+      query,
+      results,
+      messages: req.messages,
+      history: [],
+      language: resolveLanguage('auto', query).code,
+      modelParameters: {},
+      ...(signal ? { signal } : {}),
+    })) {
+      const text = emit(uncited.push(piece));
+      if (text) yield text;
+    }
+    const tail = emit(uncited.end());
+    if (tail) yield tail;
+  }
+}
+
+const completionId = () => `chatcmpl-${randomBytes(12).toString('base64url')}`;

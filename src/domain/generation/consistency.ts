@@ -1,0 +1,59 @@
+import { FCS_LANGUAGES } from '../../generation/consistency/cues.js';
+import { LexicalConsistencyScorer, MAX_FCS_INPUT_CHARS } from '../../generation/consistency/lexical-scorer.js';
+import { detectLanguage } from '../../ingestion/language.js';
+import type { ConsistencyScorer } from '../../generation/types.js';
+import { invalidField, unprocessable } from '../errors.js';
+import type { QueryWarning } from './answer.js';
+
+/** Vectara's model name, accepted so client code runs unchanged; the built-in scorer serves it. */
+export const VECTARA_FCS_MODEL = 'hhem_v2.3';
+
+/**
+ * Factual-consistency scoring: the built-in lexical scorer (served under its own name and under
+ * Vectara's `hhem_v2.3`), plus local ONNX models named in the configuration. One place decides
+ * which languages are scored and what happens with inputs too long to score.
+ */
+export class FactualConsistency {
+  private readonly builtin = new LexicalConsistencyScorer();
+
+  constructor(private readonly models: ReadonlyMap<string, ConsistencyScorer> = new Map()) {}
+
+  get names(): string[] {
+    return [this.builtin.name, VECTARA_FCS_MODEL, ...this.models.keys()];
+  }
+
+  /** The scorer a query's answer gets: the first configured model, else the built-in one. */
+  private get default(): ConsistencyScorer {
+    return this.models.values().next().value ?? this.builtin;
+  }
+
+  private scorer(name: string | undefined): ConsistencyScorer {
+    if (name === undefined || name === VECTARA_FCS_MODEL) return this.default;
+    if (name === this.builtin.name) return this.builtin;
+    const model = this.models.get(name);
+    if (!model) throw invalidField('model_parameters.model_name', `unknown model '${name}'; use one of: ${this.names.join(', ')}`);
+    return model;
+  }
+
+  /** `POST /v2/evaluate_factual_consistency`: 422 when the text's language is not supported. */
+  async evaluate(generated: string, sources: readonly string[], modelName?: string): Promise<number> {
+    const scorer = this.scorer(modelName);
+    const language = detectLanguage(generated);
+    // Too short to tell: scored rather than refused.
+    if (language && !FCS_LANGUAGES.includes(language)) {
+      throw unprocessable(
+        `The generated text's language (${language}) is not supported by the factual consistency scorer; ` +
+          `supported: ${FCS_LANGUAGES.join(', ')}.`,
+      );
+    }
+    return scorer.score(generated, sources);
+  }
+
+  /** The score of a generated answer, or the warning that says why there is none. */
+  async scoreAnswer(answer: string, sources: readonly string[]): Promise<{ score?: number; warning?: QueryWarning }> {
+    if (answer.length + sources.reduce((n, s) => n + s.length, 0) > MAX_FCS_INPUT_CHARS) return { warning: 'exceeded_max_input_length_fcs' };
+    const language = detectLanguage(answer);
+    if (language && !FCS_LANGUAGES.includes(language)) return { warning: 'fcs_language_not_supported' };
+    return { score: await this.default.score(answer, sources) };
+  }
+}

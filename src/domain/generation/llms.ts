@@ -1,0 +1,153 @@
+import type { SecretBox } from '../../auth/secrets.js';
+import { ExtractiveSummariser, EXTRACTIVE_LLM_NAME } from '../../generation/extractive/summariser.js';
+import type { LanguageModel } from '../../generation/types.js';
+import { LlmError } from '../../generation/types.js';
+import { OpenAICompatibleLlm, type RemoteLlmSpec } from '../../providers/llms/openai-compatible.js';
+import type { LlmRecord, Page, PageRequest, Storage } from '../../storage/types.js';
+import { forbidden, invalidField, notFound } from '../errors.js';
+import { checkRegex } from '../regex.js';
+import { BUILTIN_LLMS, presets, type Preset } from './catalog.js';
+import { httpUri } from '../http-uri.js';
+
+export type RemoteAuth = { type: 'bearer'; token: string } | { type: 'header'; header: string; value: string };
+
+export interface LlmView {
+  id: string;
+  name: string;
+  description?: string;
+  enabled: boolean;
+  default: boolean;
+}
+
+export interface CreateLlm {
+  type: 'openai-compatible' | 'openai-responses';
+  name: string;
+  description?: string;
+  model: string;
+  uri: string;
+  auth?: RemoteAuth;
+  headers?: Record<string, string>;
+  test_model_parameters?: Record<string, unknown>;
+}
+
+export type RemoteLlmFactory = (spec: RemoteLlmSpec) => OpenAICompatibleLlm;
+
+const view = (r: LlmRecord): LlmView => ({
+  id: r.id,
+  name: r.name,
+  ...(r.description ? { description: r.description } : {}),
+  enabled: r.enabled,
+  default: false,
+});
+
+/** Stored LLM ids are `llm_<n>` with n from 100 up; below are the built-ins' positions. */
+const position = (id: string): number => Number(id.slice('llm_'.length));
+
+/**
+ * LLMs: the built-in extractive summariser plus OpenAI-compatible servers registered through the
+ * API (credentials sealed under the master key, checked with one trial call when registered), and
+ * the generation presets that name them. Working remote clients are built per request: they hold
+ * no connection state worth keeping.
+ */
+export class LlmService {
+  private readonly extractive = new ExtractiveSummariser();
+  readonly presets: readonly Preset[];
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly vault: SecretBox,
+    presetLlms: Readonly<Record<string, string>> = {},
+    private readonly factory: RemoteLlmFactory = (spec) => new OpenAICompatibleLlm(spec),
+  ) {
+    this.presets = presets(presetLlms);
+  }
+
+  async list(page: PageRequest, filter: { filter?: string }): Promise<Page<LlmView>> {
+    const re = checkRegex('filter', filter.filter);
+    const after = page.after ?? 0;
+    const fixed = BUILTIN_LLMS.map((b, i): { pos: number; v: LlmView } => ({ pos: i + 1, v: { id: b.id, name: b.name, description: b.description, enabled: true, default: i === 0 } }));
+    const entries = fixed.filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
+    const stored = await this.storage.llms.list({ limit: page.limit, after: Math.max(after, 99) }, re ? { nameRegex: re } : {});
+    entries.push(...stored.items.map((r) => ({ pos: position(r.id), v: view(r) })));
+    const shown = entries.slice(0, page.limit);
+    const more = entries.length > page.limit || stored.next !== undefined;
+    return { items: shown.map((e) => e.v), ...(more ? { next: shown.at(-1)!.pos } : {}) };
+  }
+
+  async get(id: string): Promise<LlmView> {
+    const builtin = BUILTIN_LLMS.findIndex((b) => b.id === id);
+    if (builtin >= 0) {
+      const b = BUILTIN_LLMS[builtin]!;
+      return { id: b.id, name: b.name, description: b.description, enabled: true, default: builtin === 0 };
+    }
+    const r = await this.storage.llms.get(id);
+    if (!r) throw notFound('LLM', id);
+    return view(r);
+  }
+
+  /** Registers a remote LLM after one trial call; a server that does not answer is a 400. */
+  async create(req: CreateLlm): Promise<LlmView> {
+    const name = req.name.trim();
+    if (!name) throw invalidField('name', 'must not be empty');
+    if (BUILTIN_LLMS.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in LLM`);
+    const uri = httpUri('uri', req.uri);
+    const spec: RemoteLlmSpec = {
+      name,
+      type: req.type,
+      uri: uri.toString(),
+      model: req.model,
+      ...(req.auth ? { auth: req.auth } : {}),
+      ...(req.headers ? { headers: req.headers } : {}),
+    };
+    try {
+      await this.factory(spec).testCall(req.test_model_parameters ?? {});
+    } catch (err) {
+      const reason = err instanceof LlmError ? err.message : 'it could not be reached';
+      throw invalidField('uri', `the LLM did not answer a trial request: ${reason}`);
+    }
+    const record = await this.storage.llms.create({
+      name,
+      description: req.description ?? null,
+      type: req.type,
+      model: req.model,
+      uri: spec.uri,
+      auth_encrypted: req.auth ? this.vault.seal(JSON.stringify(req.auth)) : null,
+      headers: req.headers ?? {},
+      test_model_parameters: req.test_model_parameters ?? {},
+    });
+    return view(record);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (BUILTIN_LLMS.some((b) => b.id === id)) throw forbidden(`LLM '${id}' is built in and cannot be deleted.`);
+    if (!(await this.storage.llms.delete(id))) throw notFound('LLM', id);
+  }
+
+  /** The preset of that name; an unknown name is a 400 on `field`. */
+  preset(name: string | undefined, field: string): Preset {
+    const found = name === undefined ? this.presets.find((p) => p.default) : this.presets.find((p) => p.name === name);
+    if (!found) throw invalidField(field, `no generation preset is named '${name}'; GET /v2/generation_presets lists them`);
+    return found;
+  }
+
+  /** The working model for an LLM name; an unknown name is a 400 on `field`. */
+  async model(name: string, field: string): Promise<LanguageModel> {
+    if (name === EXTRACTIVE_LLM_NAME) return this.extractive;
+    return this.remote(name, field);
+  }
+
+  /** A registered remote LLM's client (for the chat-completions proxy too). */
+  async remote(name: string, field: string): Promise<OpenAICompatibleLlm> {
+    const r = await this.storage.llms.getByName(name);
+    if (!r) throw invalidField(field, `no LLM is named '${name}'; GET /v2/llms lists them`);
+    if (!r.enabled) throw invalidField(field, `LLM '${name}' is disabled`);
+    return this.factory({
+      name: r.name,
+      type: r.type as RemoteLlmSpec['type'],
+      uri: r.uri,
+      model: r.model,
+      headers: r.headers,
+      ...(r.auth_encrypted ? { auth: JSON.parse(this.vault.open(r.auth_encrypted)) as RemoteAuth } : {}),
+    });
+  }
+}
