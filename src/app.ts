@@ -127,7 +127,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
       retryBaseMs: r.retry_base_ms,
     }),
   );
-  const consistency = new FactualConsistency();
+  const consistency = new FactualConsistency(config.onnx_consistency_models);
   const answers = new AnswerService(query, llms, consistency);
   const services: Services = {
     apiKeys: new ApiKeyService(deps),
@@ -192,6 +192,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     await runner.stop();
     await encoders.close();
     await rerankers.close();
+    await consistency.close();
     await storage.close();
   });
 

@@ -99,6 +99,22 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    /**
+     * Local ONNX pair classifiers for factual consistency (an HHEM-style model directory with
+     * model.onnx and tokenizer.json). The first one scores generated answers; each is also a
+     * `model_name` of POST /v2/evaluate_factual_consistency.
+     */
+    onnx_consistency_models: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1 }),
+          path: Type.String({ minLength: 1 }),
+          max_length: Type.Optional(Type.Integer({ minimum: 8, maximum: 8192 })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
     owner: Type.Object(
       {
         username: Type.String({ default: 'owner', minLength: 1 }),

@@ -2,7 +2,8 @@ import { FCS_LANGUAGES } from '../../generation/consistency/cues.js';
 import { LexicalConsistencyScorer, MAX_FCS_INPUT_CHARS } from '../../generation/consistency/lexical-scorer.js';
 import { detectLanguage } from '../../ingestion/language.js';
 import type { ConsistencyScorer } from '../../generation/types.js';
-import { invalidField, unprocessable } from '../errors.js';
+import type { OnnxConsistencySpec } from '../../providers/consistency/onnx-hhem.js';
+import { invalidField, QuarryError, unprocessable } from '../errors.js';
 import type { QueryWarning } from './answer.js';
 
 /** Vectara's model name, accepted so client code runs unchanged; the built-in scorer serves it. */
@@ -13,26 +14,60 @@ export const VECTARA_FCS_MODEL = 'hhem_v2.3';
  * Vectara's `hhem_v2.3`), plus local ONNX models named in the configuration. One place decides
  * which languages are scored and what happens with inputs too long to score.
  */
+/** Imported on first use: a server without ONNX models never loads onnxruntime. */
+const loadOnnx = async (spec: OnnxConsistencySpec): Promise<ConsistencyScorer & { close(): Promise<void> }> =>
+  new (await import('../../providers/consistency/onnx-hhem.js')).OnnxConsistencyScorer(spec);
+
 export class FactualConsistency {
   private readonly builtin = new LexicalConsistencyScorer();
+  private readonly live = new Map<string, Promise<ConsistencyScorer & { close(): Promise<void> }>>();
 
-  constructor(private readonly models: ReadonlyMap<string, ConsistencyScorer> = new Map()) {}
+  constructor(
+    private readonly specs: readonly OnnxConsistencySpec[] = [],
+    private readonly load = loadOnnx,
+  ) {}
 
   get names(): string[] {
-    return [this.builtin.name, VECTARA_FCS_MODEL, ...this.models.keys()];
+    return [this.builtin.name, VECTARA_FCS_MODEL, ...this.specs.map((s) => s.name)];
   }
 
   /** The scorer a query's answer gets: the first configured model, else the built-in one. */
   private get default(): ConsistencyScorer {
-    return this.models.values().next().value ?? this.builtin;
+    return this.specs[0] ? this.model(this.specs[0]) : this.builtin;
   }
 
   private scorer(name: string | undefined): ConsistencyScorer {
     if (name === undefined || name === VECTARA_FCS_MODEL) return this.default;
     if (name === this.builtin.name) return this.builtin;
-    const model = this.models.get(name);
-    if (!model) throw invalidField('model_parameters.model_name', `unknown model '${name}'; use one of: ${this.names.join(', ')}`);
-    return model;
+    const spec = this.specs.find((s) => s.name === name);
+    if (!spec) throw invalidField('model_parameters.model_name', `unknown model '${name}'; use one of: ${this.names.join(', ')}`);
+    return this.model(spec);
+  }
+
+  /** A configured model, loaded once; a load failure is the operator's to fix (503), not cached. */
+  private model(spec: OnnxConsistencySpec): ConsistencyScorer {
+    return {
+      name: spec.name,
+      score: async (generated, sources) => {
+        let loading = this.live.get(spec.name);
+        if (!loading) {
+          loading = this.load(spec);
+          loading.catch(() => this.live.delete(spec.name));
+          this.live.set(spec.name, loading);
+        }
+        try {
+          return await (await loading).score(generated, sources);
+        } catch (err) {
+          throw new QuarryError(503, `Factual consistency model '${spec.name}' is unavailable: ${(err as Error).message}`);
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const models = await Promise.allSettled(this.live.values());
+    await Promise.all(models.map((m) => (m.status === 'fulfilled' ? m.value.close() : undefined)));
+    this.live.clear();
   }
 
   /** `POST /v2/evaluate_factual_consistency`: 422 when the text's language is not supported. */
