@@ -38,6 +38,7 @@ import { Correctors } from './domain/generation/correctors.js';
 import { LlmService } from './domain/generation/llms.js';
 import { OpenAICompatibleLlm } from './providers/llms/openai-compatible.js';
 import { DocumentSummaries } from './domain/generation/summaries.js';
+import { TableSummaries } from './domain/generation/table-summaries.js';
 import { QueryService } from './domain/query/query.js';
 import { QueryHistoryService } from './domain/query/history.js';
 import { RerankerModels } from './domain/query/reranker-models.js';
@@ -135,7 +136,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     appClients: new AppClientService(deps),
     corpora: new CorpusService(storage, jobs, (name) => encoders.exists(name)),
     documents,
-    uploads: new UploadService(documents),
+    uploads: new UploadService(documents, new TableSummaries(llms)),
     encoders,
     jobs,
     query,

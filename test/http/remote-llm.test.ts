@@ -2,7 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { client, startTestApp, type TestServer } from '../helpers/app.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
-import { createCorpus, expectError, expectFieldError, expectOk, expectStream, parseSse, type Client } from './support.js';
+import { createCorpus, expectError, expectFieldError, expectOk, expectStream, form, parseSse, type Client } from './support.js';
 
 /**
  * Registered OpenAI-compatible LLMs end to end, against a fake OpenAI server on 127.0.0.1 (the
@@ -235,6 +235,36 @@ describe('remote LLMs over HTTP', () => {
       expect(upstream.clientGone).toBe(true);
       await new Promise((r) => setTimeout(r, 100));
       expect((await owner.get('/v2/queries?limit=100')).body.queries.length).toBe(historyBefore);
+    });
+  });
+
+  describe('table descriptions on upload', () => {
+    beforeAll(async () => {
+      expectOk(await register('tables'), 'createLLM', 201);
+    });
+
+    const uploadCsv = async (name: string) => {
+      const { payload, contentType } = await form({ name, content: 'drink,price\ntea,3\ncoffee,4\n', type: 'text/csv' }, {
+        table_extraction_config: JSON.stringify({ extract_tables: true, generation: { llm_name: 'tables', model_parameters: { temperature: 0 } } }),
+      });
+      const res = await server.app.inject({ method: 'POST', url: '/v2/corpora/kb/upload_file', headers: { 'x-api-key': server.ownerKey, 'content-type': contentType }, payload });
+      return { status: res.statusCode, body: res.json(), headers: res.headers, text: res.body };
+    };
+
+    it('describes an extracted table with the named LLM, its rows in the prompt', async () => {
+      fake.script({ kind: 'answer', text: 'Prices of tea and coffee [1].' });
+      const res = await uploadCsv('prices.csv');
+      expectOk(res, 'uploadFile', 201);
+      expect(res.body.tables[0].description).toBe('Prices of tea and coffee.');
+      const sent = fake.requests.at(-1)!.body;
+      expect(JSON.stringify(sent.messages)).toContain('drink: coffee; price: 4');
+      expect(sent.temperature).toBe(0);
+    });
+
+    it('keeps nothing when the LLM fails', async () => {
+      fake.script([{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
+      expectError(await uploadCsv('prices-2.csv'), 502);
+      expectError(await owner.get('/v2/corpora/kb/documents/prices-2.csv'), 404, 'NotFoundError');
     });
   });
 

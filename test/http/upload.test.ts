@@ -68,6 +68,36 @@ describe('upload_file', () => {
     expect(page.body.tables).toHaveLength(1);
   });
 
+  it('describes extracted tables with the built-in summariser, quoting rows, and indexes the description', async () => {
+    const csv = 'country,capital,population\nFrance,Paris,68 million\nJapan,Tokyo,124 million\nKenya,Nairobi,55 million\n';
+    const res = await upload({ name: 'capitals.csv', content: csv, type: 'text/csv' }, { table_extraction_config: JSON.stringify({ extract_tables: true }) });
+    expectOk(res as never, 'uploadFile', 201);
+    const description: string = res.body.tables[0].description;
+    expect(description.length).toBeGreaterThan(0);
+    // Quoted, never invented: every piece of it is a row as the table renders it.
+    const rows = ['country: France; capital: Paris; population: 68 million', 'country: Japan; capital: Tokyo; population: 124 million', 'country: Kenya; capital: Nairobi; population: 55 million'];
+    expect(rows.some((r) => description.includes(r)), description).toBe(true);
+    expect(description).not.toMatch(/\[\d+\]/);
+    expect(JSON.stringify(res.body.parts)).toContain(description);
+    // Without table extraction nothing is described.
+    const plain = await upload({ name: 'capitals2.csv', content: csv, type: 'text/csv' });
+    expect(plain.body.tables ?? []).toHaveLength(0);
+  });
+
+  it('refuses table generation with an unknown LLM or a broken template, keeping nothing', async () => {
+    const before = await count();
+    const csv = 'a,b\n1,2\n';
+    const unknown = await upload({ name: 't.csv', content: csv, type: 'text/csv' }, {
+      table_extraction_config: JSON.stringify({ extract_tables: true, generation: { llm_name: 'nope' } }),
+    });
+    expectFieldError(unknown as never, 'table_extraction_config.generation.llm_name');
+    const broken = await upload({ name: 't.csv', content: csv, type: 'text/csv' }, {
+      table_extraction_config: JSON.stringify({ extract_tables: true, generation: { prompt_template: '#if (true) open' } }),
+    });
+    expectFieldError(broken as never, 'table_extraction_config.generation.prompt_template');
+    expect(await count()).toBe(before);
+  });
+
   it('refuses a file over 10 MB with 413, and keeps nothing', async () => {
     const before = await count();
     const res = await upload({ name: 'big.txt', content: Buffer.alloc(10 * 1024 * 1024 + 10, 'a'), type: 'text/plain' });

@@ -4,6 +4,7 @@ import { detectFormat, parseFile } from '../../ingestion/files/index.js';
 import { UnreadableFileError } from '../../ingestion/files/types.js';
 import type { ChunkingStrategy } from '../../ingestion/types.js';
 import { invalidField, QuarryError } from '../errors.js';
+import type { TableGeneration, TableSummaries } from '../generation/table-summaries.js';
 import type { DocumentService, DocumentView } from './documents.js';
 
 export interface UploadInput {
@@ -16,6 +17,8 @@ export interface UploadInput {
   metadata?: Record<string, unknown>;
   chunkingStrategy?: ChunkingStrategy;
   extractTables: boolean;
+  /** `table_extraction_config.generation`: how extracted tables are described. */
+  tableGeneration?: TableGeneration;
 }
 
 /**
@@ -35,12 +38,16 @@ export function documentIdFromFilename(raw: string, field: string): string {
  * chunking, embedding, a 409 for an existing id, all or nothing.
  */
 export class UploadService {
-  constructor(private readonly documents: DocumentService) {}
+  constructor(
+    private readonly documents: DocumentService,
+    private readonly tables?: TableSummaries,
+  ) {}
 
   async upload(corpusKey: string, input: UploadInput): Promise<DocumentView> {
     const name = documentIdFromFilename(input.filename, 'file');
     const id = input.documentId !== undefined ? documentIdFromFilename(input.documentId, 'filename') : name;
     if (input.bytes.length === 0) throw invalidField('file', 'the file is empty');
+    const describe = input.extractTables && this.tables ? await this.tables.prepare(input.tableGeneration) : undefined;
     const detected = await detectFormat(input.bytes, name, input.mediaType);
     if (!detected.ok) throw new QuarryError(415, `Cannot read this file: ${detected.reason}.`);
     let parsed;
@@ -51,6 +58,7 @@ export class UploadService {
       throw err;
     }
     if (parsed.sections.length === 0) throw invalidField('file', 'has no text to index');
+    if (describe) for (const section of parsed.sections) for (const table of section.tables ?? []) await describe(table);
     // Formats often repeat the title as the first heading (<title> and <h1>, front matter and
     // "# ..."): index it once, as the heading.
     const repeated = parsed.title !== undefined && parsed.sections[0]?.title?.trim() === parsed.title.trim();

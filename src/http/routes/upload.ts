@@ -10,6 +10,7 @@ import { CorpusKeyParams } from '../schemas/corpora.js';
 import { ChunkingStrategy, DocumentView } from '../schemas/documents.js';
 import { fieldErrorsOf } from '../validation.js';
 import { op, type App, type Services } from '../types.js';
+import type { TableGeneration } from '../../domain/generation/table-summaries.js';
 
 /** Largest file accepted; larger uploads are cut off while streaming, before being buffered. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -18,7 +19,13 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const TableExtractionConfig = Type.Object({
   extract_tables: Type.Boolean(),
   extractor: Type.Optional(Type.Object({ name: Type.String() })),
-  generation: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  generation: Type.Optional(
+    Type.Object({
+      llm_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+      prompt_template: Type.Optional(Type.String({ maxLength: 65_536 })),
+      model_parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  ),
 });
 const JSON_FIELDS = {
   metadata: ajv.compile(Type.Record(Type.String(), Type.Unknown())),
@@ -63,13 +70,16 @@ async function readUpload(req: FastifyRequest): Promise<UploadInput> {
     throw err;
   }
   if (!file) throw invalidField('file', 'is required: send the document in the form field `file`');
-  const tables = fields.table_extraction_config ? (jsonField('table_extraction_config', fields.table_extraction_config) as { extract_tables: boolean }) : undefined;
+  const tables = fields.table_extraction_config
+    ? (jsonField('table_extraction_config', fields.table_extraction_config) as { extract_tables: boolean; generation?: TableGeneration })
+    : undefined;
   return {
     ...file,
     ...(fields.filename !== undefined ? { documentId: fields.filename } : {}),
     ...(fields.metadata !== undefined ? { metadata: jsonField('metadata', fields.metadata) as Record<string, unknown> } : {}),
     ...(fields.chunking_strategy !== undefined ? { chunkingStrategy: jsonField('chunking_strategy', fields.chunking_strategy) as UploadInput['chunkingStrategy'] } : {}),
     extractTables: tables?.extract_tables ?? false,
+    ...(tables?.generation ? { tableGeneration: tables.generation } : {}),
   };
 }
 
@@ -78,7 +88,8 @@ export const TABLE_EXTRACTORS = [
     name: 'quarry-table-extractor-v1',
     is_default: true,
     description:
-      "Quarry's built-in extractor: reads the tables a file declares (HTML, DOCX, ODT, PPTX and CSV tables) and, in PDFs, rows of text aligned in columns. No model is involved.",
+      "Quarry's built-in extractor: reads the tables a file declares (HTML, DOCX, ODT, PPTX and CSV tables) and, in PDFs, rows of text aligned in columns. No model is involved in finding tables; " +
+      "tables without a description are described by the LLM named in table_extraction_config.generation (by default the built-in extractive summariser, which quotes their most representative rows).",
   },
 ];
 
