@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createCitationFormatter } from '../../generation/citations.js';
 import { EXTRACTIVE_LLM_NAME } from '../../generation/extractive/summariser.js';
 import type { ChatMessage, GroundingResult } from '../../generation/types.js';
 import { resolveLanguage } from '../../generation/languages.js';
 import { llmFailure } from './failures.js';
 import type { LlmService } from './llms.js';
+import { uncitedText } from './uncited.js';
 
 export interface CompletionRequest {
   model: string;
@@ -72,14 +72,8 @@ export class ChatCompletions {
       .filter((m) => m.content.trim())
       .map((m) => ({ text: m.content, document_id: m.role, document_metadata: {}, part_metadata: {}, score: 1 }));
     const model = await this.llms.model(EXTRACTIVE_LLM_NAME, 'model');
-    const uncited = createCitationFormatter({ style: 'none' }, results);
     let first = true;
-    const emit = (text: string) => {
-      const out = first ? text.trimStart() : text;
-      if (out) first = false;
-      return out;
-    };
-    for await (const piece of model.generate({
+    for await (const piece of uncitedText(model, {
       query,
       results,
       messages: req.messages,
@@ -88,11 +82,12 @@ export class ChatCompletions {
       modelParameters: {},
       ...(signal ? { signal } : {}),
     })) {
-      const text = emit(uncited.push(piece));
-      if (text) yield text;
+      // The summariser separates sentences with a leading space; a reply does not start with one.
+      const text = first ? piece.trimStart() : piece;
+      if (!text) continue;
+      first = false;
+      yield text;
     }
-    const tail = emit(uncited.end());
-    if (tail) yield tail;
   }
 }
 

@@ -1,10 +1,9 @@
-import { createCitationFormatter } from '../../generation/citations.js';
 import { DEFAULT_PROMPT_TEMPLATE, renderPrompt } from '../../generation/prompt/render.js';
 import { resolveLanguage } from '../../generation/languages.js';
 import type { GroundingResult } from '../../generation/types.js';
 import type { DocumentService } from '../documents/documents.js';
-import { llmFailure } from './failures.js';
 import type { LlmService } from './llms.js';
+import { uncitedText } from './uncited.js';
 
 export type SummaryEvent =
   | { type: 'generation_info'; rendered_prompt: string }
@@ -59,32 +58,19 @@ export class DocumentSummaries {
       async *events(signal?: AbortSignal) {
         yield { type: 'generation_info', rendered_prompt: prompt.text };
         let summary = '';
-        const uncited = createCitationFormatter({ style: 'none' }, results);
-        try {
-          for await (const chunk of model.generate({
-            query: '',
-            results,
-            messages: prompt.messages,
-            history: [],
-            language: language.code,
-            modelParameters: req.model_parameters ?? {},
-            ...(signal ? { signal } : {}),
-          })) {
-            if (signal?.aborted) return;
-            const text = uncited.push(chunk);
-            if (!text) continue;
-            summary += text;
-            yield { type: 'generation_chunk', generation_chunk: text };
-          }
-        } catch (err) {
-          if (signal?.aborted) return;
-          throw llmFailure(err);
+        for await (const text of uncitedText(model, {
+          query: '',
+          results,
+          messages: prompt.messages,
+          history: [],
+          language: language.code,
+          modelParameters: req.model_parameters ?? {},
+          ...(signal ? { signal } : {}),
+        })) {
+          summary += text;
+          yield { type: 'generation_chunk', generation_chunk: text };
         }
-        const tail = uncited.end();
-        if (tail) {
-          summary += tail;
-          yield { type: 'generation_chunk', generation_chunk: tail };
-        }
+        if (signal?.aborted) return;
         yield { type: 'generation_end' };
         prepared.summary = summary.trim();
         yield { type: 'end' };

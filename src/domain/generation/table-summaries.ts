@@ -1,12 +1,11 @@
-import { createCitationFormatter } from '../../generation/citations.js';
 import { EXTRACTIVE_LLM_NAME } from '../../generation/extractive/summariser.js';
 import { resolveLanguage } from '../../generation/languages.js';
 import { DEFAULT_PROMPT_TEMPLATE, renderPrompt } from '../../generation/prompt/render.js';
 import type { GroundingResult } from '../../generation/types.js';
 import type { TableBody } from '../../ingestion/documents.js';
 import { renderTableRows, tableCaption } from '../../ingestion/tables.js';
-import { llmFailure } from './failures.js';
 import type { LlmService } from './llms.js';
+import { uncitedText } from './uncited.js';
 
 /** `table_extraction_config.generation`: which model describes extracted tables, and how. */
 export interface TableGeneration {
@@ -40,24 +39,19 @@ export class TableSummaries {
       const results: GroundingResult[] = rows.map((text) => ({ text, document_id: table.id ?? '', document_metadata: {}, part_metadata: {}, score: 1 }));
       const language = resolveLanguage('auto', `${caption} ${rows.slice(0, 5).join(' ')}`);
       const prompt = renderPrompt(spec.prompt_template ?? DEFAULT_PROMPT_TEMPLATE, { query: '', results, language, outChars: DESCRIPTION_CHARS }, `${FIELD}.prompt_template`);
-      const uncited = createCitationFormatter({ style: 'none' }, results);
       let text = '';
-      try {
-        for await (const chunk of model.generate({
-          query: '',
-          results,
-          messages: prompt.messages,
-          history: [],
-          language: language.code,
-          maxResponseCharacters: DESCRIPTION_CHARS,
-          modelParameters: spec.model_parameters ?? {},
-        })) {
-          text += uncited.push(chunk);
-        }
-      } catch (err) {
-        throw llmFailure(err);
+      for await (const piece of uncitedText(model, {
+        query: '',
+        results,
+        messages: prompt.messages,
+        history: [],
+        language: language.code,
+        maxResponseCharacters: DESCRIPTION_CHARS,
+        modelParameters: spec.model_parameters ?? {},
+      })) {
+        text += piece;
       }
-      text = (text + uncited.end()).trim();
+      text = text.trim();
       if (text) table.description = text;
     };
   }
