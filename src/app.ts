@@ -127,6 +127,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
       maxRetries: r.max_retries,
       retryBaseMs: r.retry_base_ms,
     }),
+    config.gguf_llms,
   );
   const consistency = new FactualConsistency(config.onnx_consistency_models);
   const answers = new AnswerService(query, llms, consistency);
@@ -194,6 +195,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
     await encoders.close();
     await rerankers.close();
     await consistency.close();
+    await llms.close();
     await storage.close();
   });
 

@@ -83,6 +83,23 @@ export const ConfigSchema = Type.Object(
      * preset name -> LLM name (for example `{"mockingbird-2.0": "my-vllm"}`).
      */
     generation_preset_llms: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), { default: {} }),
+    /**
+     * Local GGUF models run in-process through node-llama-cpp (install it: `npm i node-llama-cpp@3.21.1`),
+     * offered as LLMs under their names; presets can be mapped to them (`generation_preset_llms`).
+     */
+    gguf_llms: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1 }),
+          path: Type.String({ minLength: 1 }),
+          context_size: Type.Optional(Type.Integer({ minimum: 64, maximum: 131_072 })),
+          threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+          parallel: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
     /** How long Quarry waits for registered remote LLMs, and how often it retries them. */
     llm_requests: Type.Object(
       {

@@ -40,6 +40,18 @@ export interface Preset {
   default: boolean;
 }
 
+/** The built-ins plus the operator's local GGUF models, each at a fixed position below 100. */
+export function fixedLlms(gguf: readonly { name: string }[]): BuiltinLlm[] {
+  return [
+    ...BUILTIN_LLMS,
+    ...gguf.map((g, i) => ({
+      id: `llm_${BUILTIN_LLMS.length + i + 1}`,
+      name: g.name,
+      description: "Local GGUF model from the server's configuration, run offline through llama.cpp.",
+    })),
+  ];
+}
+
 export const DEFAULT_PRESET = 'quarry-extractive';
 
 /** Vectara's published preset names, accepted so existing client code keeps working. */

@@ -17,16 +17,16 @@ type Json = Record<string, unknown>;
 
 /**
  * `POST /v2/llms/chat/completions`, OpenAI's chat-completions protocol. A registered remote LLM
- * gets the request passed through (its configured model substituted). The built-in extractive
- * summariser answers the last user message with sentences quoted from the other messages (the
- * context an application put in the conversation), without citation markers: this protocol has
- * no place for them.
+ * gets the request passed through (its configured model substituted). A local model (the built-in
+ * summariser, a configured GGUF model) answers in the same shapes: the summariser replies to the
+ * last user message with sentences quoted from the other messages (the context an application put
+ * in the conversation), without citation markers: this protocol has no place for them.
  */
 export class ChatCompletions {
   constructor(private readonly llms: LlmService) {}
 
   async complete(req: CompletionRequest): Promise<Json> {
-    if (req.model !== EXTRACTIVE_LLM_NAME) {
+    if (!this.llms.isLocal(req.model)) {
       const remote = await this.llms.remote(req.model, 'model');
       try {
         return { ...(await remote.complete(req)), model: req.model };
@@ -35,7 +35,7 @@ export class ChatCompletions {
       }
     }
     let content = '';
-    for await (const piece of this.extract(req)) content += piece;
+    for await (const piece of this.localAnswer(req)) content += piece;
     return {
       id: completionId(),
       object: 'chat.completion',
@@ -47,7 +47,7 @@ export class ChatCompletions {
 
   /** Chunk objects in OpenAI's streaming shape; the route frames them and adds `[DONE]`. */
   async *stream(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<Json> {
-    if (req.model !== EXTRACTIVE_LLM_NAME) {
+    if (!this.llms.isLocal(req.model)) {
       const remote = await this.llms.remote(req.model, 'model');
       try {
         for await (const chunk of remote.stream(req, signal)) yield { ...chunk, model: req.model };
@@ -60,18 +60,23 @@ export class ChatCompletions {
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: Json, finish: string | null) => ({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [{ index: 0, delta, finish_reason: finish }] });
     yield chunk({ role: 'assistant', content: '' }, null);
-    for await (const piece of this.extract(req, signal)) yield chunk({ content: piece }, null);
+    for await (const piece of this.localAnswer(req, signal)) yield chunk({ content: piece }, null);
     yield chunk({}, 'stop');
   }
 
-  private async *extract(req: CompletionRequest, signal?: AbortSignal): AsyncGenerator<string> {
+  private async *localAnswer(req: CompletionRequest, signal?: AbortSignal): AsyncGenerator<string> {
     const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
     const query = lastUser >= 0 ? req.messages[lastUser]!.content : '';
-    const results: GroundingResult[] = req.messages
-      .filter((_, i) => i !== lastUser)
-      .filter((m) => m.content.trim())
-      .map((m) => ({ text: m.content, document_id: m.role, document_metadata: {}, part_metadata: {}, score: 1 }));
-    const model = await this.llms.model(EXTRACTIVE_LLM_NAME, 'model');
+    // The summariser quotes the other messages; a generative model reads the conversation itself.
+    const extractive = req.model === EXTRACTIVE_LLM_NAME;
+    const results: GroundingResult[] = extractive
+      ? req.messages
+          .filter((_, i) => i !== lastUser)
+          .filter((m) => m.content.trim())
+          .map((m) => ({ text: m.content, document_id: m.role, document_metadata: {}, part_metadata: {}, score: 1 }))
+      : [];
+    const { model: _name, messages: _messages, stream: _stream, ...modelParameters } = req;
+    const model = await this.llms.model(req.model, 'model');
     let first = true;
     for await (const piece of uncitedText(model, {
       query,
@@ -79,7 +84,7 @@ export class ChatCompletions {
       messages: req.messages,
       history: [],
       language: resolveLanguage('auto', query).code,
-      modelParameters: {},
+      modelParameters: extractive ? {} : modelParameters,
       ...(signal ? { signal } : {}),
     })) {
       // The summariser separates sentences with a leading space; a reply does not start with one.

@@ -6,7 +6,8 @@ import { OpenAICompatibleLlm, type RemoteLlmSpec } from '../../providers/llms/op
 import type { LlmRecord, Page, PageRequest, Storage } from '../../storage/types.js';
 import { forbidden, invalidField, notFound } from '../errors.js';
 import { checkRegex } from '../regex.js';
-import { BUILTIN_LLMS, presets, type Preset } from './catalog.js';
+import { BUILTIN_LLMS, fixedLlms, presets, type BuiltinLlm, type Preset } from './catalog.js';
+import { GgufLlm, type GgufSpec } from '../../providers/llms/gguf.js';
 import { httpUri } from '../http-uri.js';
 
 export type RemoteAuth = { type: 'bearer'; token: string } | { type: 'header'; header: string; value: string };
@@ -52,20 +53,26 @@ const position = (id: string): number => Number(id.slice('llm_'.length));
 export class LlmService {
   private readonly extractive = new ExtractiveSummariser();
   readonly presets: readonly Preset[];
+  /** Built-ins, then configured GGUF models, at positions below 100. */
+  private readonly fixed: readonly BuiltinLlm[];
+  /** GGUF models, loaded on first use and kept for the life of the server. */
+  private readonly local = new Map<string, GgufLlm>();
 
   constructor(
     private readonly storage: Storage,
     private readonly vault: SecretBox,
     presetLlms: Readonly<Record<string, string>> = {},
     private readonly factory: RemoteLlmFactory = (spec) => new OpenAICompatibleLlm(spec),
+    private readonly gguf: readonly GgufSpec[] = [],
   ) {
     this.presets = presets(presetLlms);
+    this.fixed = fixedLlms(gguf);
   }
 
   async list(page: PageRequest, filter: { filter?: string }): Promise<Page<LlmView>> {
     const re = checkRegex('filter', filter.filter);
     const after = page.after ?? 0;
-    const fixed = BUILTIN_LLMS.map((b, i): { pos: number; v: LlmView } => ({ pos: i + 1, v: { id: b.id, name: b.name, description: b.description, enabled: true, default: i === 0 } }));
+    const fixed = this.fixed.map((b, i): { pos: number; v: LlmView } => ({ pos: i + 1, v: { id: b.id, name: b.name, description: b.description, enabled: true, default: i === 0 } }));
     const entries = fixed.filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
     const stored = await this.storage.llms.list({ limit: page.limit, after: Math.max(after, 99) }, re ? { nameRegex: re } : {});
     entries.push(...stored.items.map((r) => ({ pos: position(r.id), v: view(r) })));
@@ -75,9 +82,9 @@ export class LlmService {
   }
 
   async get(id: string): Promise<LlmView> {
-    const builtin = BUILTIN_LLMS.findIndex((b) => b.id === id);
+    const builtin = this.fixed.findIndex((b) => b.id === id);
     if (builtin >= 0) {
-      const b = BUILTIN_LLMS[builtin]!;
+      const b = this.fixed[builtin]!;
       return { id: b.id, name: b.name, description: b.description, enabled: true, default: builtin === 0 };
     }
     const r = await this.storage.llms.get(id);
@@ -89,7 +96,7 @@ export class LlmService {
   async create(req: CreateLlm): Promise<LlmView> {
     const name = req.name.trim();
     if (!name) throw invalidField('name', 'must not be empty');
-    if (BUILTIN_LLMS.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in LLM`);
+    if (this.fixed.some((b) => b.name === name)) throw invalidField('name', `'${name}' is the name of a built-in or configured LLM`);
     const uri = httpUri('uri', req.uri);
     const spec: RemoteLlmSpec = {
       name,
@@ -119,7 +126,7 @@ export class LlmService {
   }
 
   async delete(id: string): Promise<void> {
-    if (BUILTIN_LLMS.some((b) => b.id === id)) throw forbidden(`LLM '${id}' is built in and cannot be deleted.`);
+    if (this.fixed.some((b) => b.id === id)) throw forbidden(`LLM '${id}' is built in or configured, and cannot be deleted.`);
     if (!(await this.storage.llms.delete(id))) throw notFound('LLM', id);
   }
 
@@ -130,10 +137,29 @@ export class LlmService {
     return found;
   }
 
+  /** Whether the name is a model this server runs itself (the built-in summariser, a GGUF model). */
+  isLocal(name: string): boolean {
+    return name === EXTRACTIVE_LLM_NAME || this.gguf.some((g) => g.name === name);
+  }
+
   /** The working model for an LLM name; an unknown name is a 400 on `field`. */
   async model(name: string, field: string): Promise<LanguageModel> {
     if (name === EXTRACTIVE_LLM_NAME) return this.extractive;
+    const spec = this.gguf.find((g) => g.name === name);
+    if (spec) {
+      let model = this.local.get(name);
+      if (!model) {
+        model = new GgufLlm(spec);
+        this.local.set(name, model);
+      }
+      return model;
+    }
     return this.remote(name, field);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.local.values()].map((m) => m.close()));
+    this.local.clear();
   }
 
   /** A registered remote LLM's client (for the chat-completions proxy too). */
