@@ -18,8 +18,9 @@ describe('remote LLMs over HTTP', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI({ apiKey: TOKEN });
-    // Short waits so that timeouts and retries are quick to test.
-    server = await startTestApp({ llm_requests: { response_timeout_ms: 300, idle_timeout_ms: 300, total_timeout_ms: 3000, max_retries: 1, retry_base_ms: 10 } });
+    // Short waits so that timeouts and retries are quick to test, yet long enough that a normal
+    // answer on a loaded machine never times out (a retry would take the next scripted behaviour).
+    server = await startTestApp({ llm_requests: { response_timeout_ms: 1500, idle_timeout_ms: 1500, total_timeout_ms: 8000, max_retries: 1, retry_base_ms: 10 } });
     owner = client(server.app, server.ownerKey);
     await createCorpus(owner, 'kb');
     const res = await owner.post('/v2/corpora/kb/documents', {
