@@ -44,7 +44,7 @@ export interface ChatRecord {
   first_answer: string;
   /** False once its first turn is disabled: no further turns. */
   enabled: boolean;
-  /** Internal ids of the corpora its turns searched, for access checks (a bound key sees only its own). */
+  /** Internal ids of the corpora its turns searched: a principal sees the chat only when it sees all of them. */
   corpus_ids: number[];
   created_at: string;
 }
@@ -73,7 +73,7 @@ export interface ChatRepository {
    */
   addTurn(turn: NewTurn, corpusIds: readonly number[]): Promise<TurnRecord | undefined>;
   get(id: string): Promise<ChatRecord | undefined>;
-  /** `visibleCorpusIds`: only chats that searched one of these corpora; undefined = all. */
+  /** `visibleCorpusIds`: only chats all of whose corpora are among these; undefined = all. */
   list(page: PageRequest, filter?: { visibleCorpusIds?: readonly number[] }): Promise<Page<ChatRecord>>;
   /** Deletes the chat and all its turns. */
   delete(id: string): Promise<boolean>;

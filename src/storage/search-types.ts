@@ -82,7 +82,7 @@ export interface QueryHistoryRecord {
 }
 
 export interface QueryHistoryFilter {
-  /** Only queries that searched one of these corpora (a bound key's view); undefined = all. */
+  /** Only queries all of whose corpora are among these (a bound key's view); undefined = all. */
   visibleCorpusIds?: readonly number[];
   corpusId?: number;
   startedAfter?: string;

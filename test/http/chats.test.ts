@@ -147,6 +147,20 @@ describe('chats over HTTP', () => {
     expectError(await bound.post('/v2/chats', { query: 'grep', search }), 403);
   });
 
+  it('hides a chat over several corpora from a key bound to only some of them, and its history too', async () => {
+    const both = await owner.post('/v2/chats', { query: 'grep', search: { corpora: [{ corpus_key: 'kb' }, { corpus_key: 'other' }] } });
+    expectOk(both, 'createChat', 200);
+    const key = await createKey(owner, 'serving', ['kb']);
+    const bound = client(server.app, key.secret_key);
+    expectError(await bound.get(`/v2/chats/${both.body.chat_id}/turns`), 404, 'NotFoundError');
+    expect((await bound.get('/v2/chats?limit=100')).body.chats.some((c: any) => c.id === both.body.chat_id)).toBe(false);
+    const history = await bound.get(`/v2/queries?chat_id=${both.body.chat_id}`);
+    expectOk(history, 'getQueryHistories', 200);
+    expect(history.body.queries).toEqual([]);
+    const wide = client(server.app, (await createKey(owner, 'serving', ['kb', 'other'])).secret_key);
+    expectOk(await wide.get(`/v2/chats/${both.body.chat_id}/turns`), 'listChatTurns', 200);
+  });
+
   it('rejects bad requests with the field named', async () => {
     expectFieldError(await owner.post('/v2/chats', { search }), 'query');
     expectFieldError(await owner.post('/v2/chats', { query: 'x' }), 'search');

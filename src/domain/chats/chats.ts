@@ -41,8 +41,8 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64u
  * client that leaves mid-stream leaves no trace in the chat. Whether anything is stored follows
  * `save_history`, else `chat.store`, else yes.
  *
- * A chat is visible to a principal when it searched one of the corpora the principal sees; one it
- * cannot see is "not found", so ids do not leak.
+ * A chat is visible to a principal when the principal sees every corpus the chat searched (its
+ * turns quote them); one it cannot see is "not found", so ids do not leak.
  */
 export class ChatService {
   constructor(
@@ -137,7 +137,7 @@ export class ChatService {
   private async visibleChat(p: Principal, chatId: string): Promise<ChatRecord> {
     const chat = await this.storage.chats.get(chatId);
     const visible = visibleCorpusIds(p);
-    if (!chat || (visible && !chat.corpus_ids.some((c) => visible.includes(c)))) throw notFound('Chat', chatId);
+    if (!chat || (visible && !chat.corpus_ids.every((c) => visible.includes(c)))) throw notFound('Chat', chatId);
     return chat;
   }
 }

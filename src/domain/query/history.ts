@@ -32,8 +32,8 @@ const detail = (r: QueryHistoryRecord) => ({
 });
 
 /**
- * Saved queries. A principal sees the queries that searched at least one corpus it can see; a
- * query it cannot see is "not found", not "forbidden", so ids do not leak.
+ * Saved queries. A principal sees the queries all of whose corpora it can see (their results and
+ * answers quote them); a query it cannot see is "not found", not "forbidden", so ids do not leak.
  */
 export class QueryHistoryService {
   constructor(private readonly storage: Storage) {}
@@ -60,7 +60,7 @@ export class QueryHistoryService {
   async get(p: Principal, id: string): Promise<ReturnType<typeof detail>> {
     const r = await this.storage.queryHistory.get(id);
     const visible = visibleCorpusIds(p);
-    if (!r || (visible && !r.corpus_ids.some((c) => visible.includes(c)))) throw notFound('Query', id);
+    if (!r || (visible && !r.corpus_ids.every((c) => visible.includes(c)))) throw notFound('Query', id);
     return detail(r);
   }
 }

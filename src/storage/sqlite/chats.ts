@@ -104,12 +104,13 @@ export class SqliteChats implements ChatRepository {
   }
 
   async list(page: PageRequest, filter: { visibleCorpusIds?: readonly number[] } = {}): Promise<Page<ChatRecord>> {
-    // Visible when any corpus the chat searched is in the list; an empty list matches nothing.
+    // Visible when every corpus the chat searched is in the list (and it searched one): a turn
+    // over a corpus the caller cannot see must not reach it through the chat.
     const rows = this.db
       .prepare<Record<string, unknown>, ChatRow>(
         `SELECT * FROM chats c WHERE c.seq > @after
-           AND (@visible IS NULL OR EXISTS (
-             SELECT 1 FROM json_each(c.corpus_ids) s WHERE s.value IN (SELECT value FROM json_each(@visible))))
+           AND (@visible IS NULL OR (json_array_length(c.corpus_ids) > 0 AND NOT EXISTS (
+             SELECT 1 FROM json_each(c.corpus_ids) s WHERE s.value NOT IN (SELECT value FROM json_each(@visible)))))
          ORDER BY c.seq LIMIT @limit`,
       )
       .all({

@@ -65,7 +65,11 @@ export class SqliteQueryHistory implements QueryHistoryRepository {
       where.push('EXISTS (SELECT 1 FROM json_each(h.corpus_ids) c WHERE c.value IN (SELECT value FROM json_each(?)))');
       params.push(JSON.stringify(ids));
     };
-    if (filter.visibleCorpusIds) searched(filter.visibleCorpusIds);
+    // A bound key sees a query only when it sees every corpus the query searched.
+    if (filter.visibleCorpusIds) {
+      where.push('json_array_length(h.corpus_ids) > 0 AND NOT EXISTS (SELECT 1 FROM json_each(h.corpus_ids) c WHERE c.value NOT IN (SELECT value FROM json_each(?)))');
+      params.push(JSON.stringify(filter.visibleCorpusIds));
+    }
     if (filter.corpusId !== undefined) searched([filter.corpusId]);
     if (filter.startedAfter) where.push('h.started_at > ?'), params.push(filter.startedAfter);
     if (filter.startedBefore) where.push('h.started_at < ?'), params.push(filter.startedBefore);

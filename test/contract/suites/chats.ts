@@ -187,7 +187,7 @@ export function describeChats(getStorage: GetStorage): void {
       expect('next' in one).toBe(false);
     });
 
-    it('list with visibleCorpusIds shows chats that searched any of them; an empty list shows none', async () => {
+    it('list with visibleCorpusIds shows chats all of whose corpora are among them; an empty list shows none', async () => {
       const only1 = (await create([c1])).chat;
       const only2 = (await create([c2])).chat;
       const both13 = (await create([c1, c3])).chat;
@@ -198,19 +198,21 @@ export function describeChats(getStorage: GetStorage): void {
         );
 
       expect(await visible()).toEqual([only1.id, only2.id, both13.id, none.id]);
-      expect(await visible([c1])).toEqual([only1.id, both13.id]);
-      expect(await visible([c3])).toEqual([both13.id]);
-      expect(await visible([c2, c3])).toEqual([only2.id, both13.id]);
+      expect(await visible([c1])).toEqual([only1.id]);
+      expect(await visible([c3])).toEqual([]);
+      expect(await visible([c2, c3])).toEqual([only2.id]);
+      expect(await visible([c1, c3])).toEqual([only1.id, both13.id]);
       expect(await visible([c1, c2, c3])).toEqual([only1.id, only2.id, both13.id]);
       expect(await visible([])).toEqual([]);
       expect(await visible([c3 + 1_000_000])).toEqual([]);
 
       // Corpora searched by later turns count too.
       await storage.chats.addTurn(newTurn(only2.id), [c3]);
-      expect(await visible([c3])).toEqual([only2.id, both13.id]);
+      expect(await visible([c2])).toEqual([]);
+      expect(await visible([c2, c3])).toEqual([only2.id]);
 
       // Paging under the filter: 3 matches with limit 2 is 2 + 1.
-      const walk = await collectPages((p) => storage.chats.list(p, { visibleCorpusIds: [c1, c3] }), 2, (c) => c.id);
+      const walk = await collectPages((p) => storage.chats.list(p, { visibleCorpusIds: [c1, c2, c3] }), 2, (c) => c.id);
       expect(walk.pages.map((p) => p.map((c) => c.id))).toEqual([[only1.id, only2.id], [both13.id]]);
     });
 
