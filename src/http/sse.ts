@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QuarryError } from '../domain/errors.js';
+import { clientGone } from './client-gone.js';
 
 /** One event as the v2 API streams it: the JSON body repeats the event name as `type`. */
 export interface StreamEvent {
@@ -39,26 +40,24 @@ export function sendEventStream(
   source: (signal: AbortSignal) => AsyncIterable<StreamEvent>,
   format: StreamFormat = 'vectara',
 ): FastifyReply {
-  const gone = new AbortController();
-  reply.raw.on('close', () => {
-    if (reply.raw.writableFinished) return;
-    gone.abort();
-  });
+  const gone = clientGone(reply);
+  // Also stops the producer when it is done or failed, whatever it still holds.
+  const done = new AbortController();
+  const signal = AbortSignal.any([gone, done.signal]);
   async function* frames(): AsyncGenerator<string> {
     try {
-      for await (const event of source(gone.signal)) {
-        if (gone.signal.aborted) return;
+      for await (const event of source(signal)) {
+        if (gone.aborted) return;
         yield frame(event, format);
       }
       if (format === 'openai') yield 'data: [DONE]\n\n';
     } catch (err) {
-      if (gone.signal.aborted) return;
+      if (gone.aborted) return;
       const known = err instanceof QuarryError;
       if (!known) request.log.error({ err }, 'stream failed');
       yield frame(errorEvent(known ? err.message : 'An internal error stopped the response.', format), format);
     } finally {
-      // The client left, or the producer is done: either way nothing more is produced.
-      gone.abort();
+      done.abort();
     }
   }
   return reply

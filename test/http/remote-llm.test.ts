@@ -239,6 +239,28 @@ describe('remote LLMs over HTTP', () => {
     });
   });
 
+  describe('a client that leaves before a whole answer', () => {
+    beforeAll(async () => {
+      expectOk(await register('slowpoke'), 'createLLM', 201);
+    });
+
+    it('stops the remote request and saves no chat', async () => {
+      fake.script({ kind: 'answer', chunks: Array.from({ length: 50 }, (_, i) => `w${i} `), chunkDelayMs: 50 });
+      const chatsBefore = (await owner.get('/v2/chats?limit=100')).body.chats.length;
+      const address = new URL(await server.app.listen({ port: 0, host: '127.0.0.1' }).catch(() => `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`));
+      const req = request({ host: address.hostname, port: address.port, path: '/v2/chats', method: 'POST', agent: false, headers: { 'x-api-key': server.ownerKey, 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify({ query: 'How do I extract files?', search: { corpora: [{ corpus_key: 'kb', lexical_interpolation: 1 }] }, generation: { model_parameters: { llm_name: 'slowpoke' } } }));
+      while (!fake.requests.some((r) => r.body.stream)) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      const upstream = fake.requests.at(-1)!;
+      await Promise.race([upstream.gone, new Promise((_, reject) => setTimeout(() => reject(new Error('upstream request not cancelled')), 2000))]);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await owner.get('/v2/chats?limit=100')).body.chats.length).toBe(chatsBefore);
+    });
+  });
+
   describe('table descriptions on upload', () => {
     beforeAll(async () => {
       expectOk(await register('tables'), 'createLLM', 201);
@@ -299,8 +321,20 @@ describe('remote LLMs over HTTP', () => {
       const last = JSON.parse(broken.text.trim().split('\n\n').at(-1)!.replace(/^data: /, ''));
       expect(last.error.message).toMatch(/LLM/);
 
+      // What the upstream refuses for the request's sake is the client's 400; its failures are 502.
       fake.script({ kind: 'status', status: 400, body: '{"error":{"message":"bad request upstream"}}' });
+      const refused = await owner.post('/v2/llms/chat/completions', body);
+      expectError(refused, 400);
+      expect(refused.body.messages[0]).toMatch(/bad request upstream/);
+      fake.script([{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
       expectError(await owner.post('/v2/llms/chat/completions', body), 502);
+    });
+
+    it('checks the model before streaming: unknown, or not a chat-completions server, is a 400', async () => {
+      expectFieldError(await owner.post('/v2/llms/chat/completions', { ...body, model: 'nope', stream: true }), 'model');
+      expectOk(await owner.post('/v2/llms', { type: 'openai-responses', name: 'responder', model: 'o-fake', uri: fake.responsesUrl, auth: { type: 'bearer', token: TOKEN } }), 'createLLM', 201);
+      expectFieldError(await owner.post('/v2/llms/chat/completions', { ...body, model: 'responder', stream: true }), 'model');
+      expectFieldError(await owner.post('/v2/llms/chat/completions', { ...body, model: 'responder' }), 'model');
     });
   });
 });

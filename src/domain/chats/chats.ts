@@ -6,6 +6,7 @@ import { invalidField, notFound } from '../errors.js';
 import type { AnswerService, PreparedAnswer } from '../generation/answer.js';
 import { generationSettings } from '../generation/params.js';
 import { planQuery } from '../query/plan.js';
+import { newHistoryId } from '../query/query.js';
 
 type Body = Record<string, unknown>;
 
@@ -75,7 +76,8 @@ export class ChatService {
       ...(ids ? { chatInfo: ids } : {}),
       onComplete: async (result, saveHistory) => {
         if (!ids) return;
-        const historyId = saveHistory ? await saveHistory({ chat_id: ids.chat_id }) : null;
+        // The turn first: if its chat went away meanwhile, no history entry is left pointing at it.
+        const historyId = saveHistory ? newHistoryId() : null;
         const turn = { id: ids.turn_id, chat_id: ids.chat_id, query: plan.query, answer: result.answer, query_history_id: historyId };
         if (chat) {
           const added = await this.storage.chats.addTurn(turn, result.corpus_ids);
@@ -83,6 +85,7 @@ export class ChatService {
         } else {
           await this.storage.chats.create({ id: ids.chat_id, first_query: plan.query, first_answer: result.answer, corpus_ids: result.corpus_ids }, turn);
         }
+        if (saveHistory && historyId) await saveHistory({ id: historyId, chat_id: ids.chat_id });
       },
     });
     return { answer, ...(ids ?? {}) };

@@ -2,6 +2,7 @@ import { createCitationFormatter, formatCitations } from '../../generation/citat
 import { resolveLanguage } from '../../generation/languages.js';
 import { DEFAULT_PROMPT_TEMPLATE, renderPrompt } from '../../generation/prompt/render.js';
 import type { GroundingResult, LanguageModel, PriorTurn } from '../../generation/types.js';
+import { QuarryError } from '../errors.js';
 import type { QueryPlan } from '../query/plan.js';
 import type { HistoryExtra, QueryService, SearchResult } from '../query/query.js';
 import type { FactualConsistency } from './consistency.js';
@@ -178,8 +179,12 @@ function generate(model: LanguageModel, input: Parameters<LanguageModel['generat
   return model.generate(input);
 }
 
-/** Runs an answer to the end and returns it whole (non-streaming responses). */
-export async function collect(prepared: PreparedAnswer): Promise<AnswerResult> {
-  for await (const _ of prepared.events()) void _;
-  return prepared.result!;
+/**
+ * Runs an answer to the end and returns it whole (non-streaming responses). When `signal` aborts
+ * (the client went away) generation stops, nothing is saved, and this rejects.
+ */
+export async function collect(prepared: PreparedAnswer, signal?: AbortSignal): Promise<AnswerResult> {
+  for await (const _ of prepared.events(signal)) void _;
+  if (!prepared.result) throw new QuarryError(499, 'The client went away before the answer was complete.');
+  return prepared.result;
 }

@@ -162,11 +162,17 @@ export class LlmService {
     this.local.clear();
   }
 
-  /** A registered remote LLM's client (for the chat-completions proxy too). */
-  async remote(name: string, field: string): Promise<OpenAICompatibleLlm> {
+  /**
+   * A registered remote LLM's client. `proxy`: for the chat-completions passthrough, which only
+   * servers speaking chat completions can serve.
+   */
+  async remote(name: string, field: string, options: { proxy?: boolean } = {}): Promise<OpenAICompatibleLlm> {
     const r = await this.storage.llms.getByName(name);
     if (!r) throw invalidField(field, `no LLM is named '${name}'; GET /v2/llms lists them`);
     if (!r.enabled) throw invalidField(field, `LLM '${name}' is disabled`);
+    if (options.proxy && r.type !== 'openai-compatible') {
+      throw invalidField(field, `LLM '${name}' speaks the ${r.type} API; chat completions pass through openai-compatible LLMs only`);
+    }
     return this.factory({
       name: r.name,
       type: r.type as RemoteLlmSpec['type'],

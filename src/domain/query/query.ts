@@ -42,6 +42,8 @@ export interface QueryOutcome {
 
 /** What a RAG answer adds to a query's history entry. */
 export interface HistoryExtra {
+  /** The entry's id, when the caller must know it before saving (a chat turn refers to it). */
+  id?: string;
   chat_id?: string;
   generation?: string;
   factual_consistency_score?: number;
@@ -323,7 +325,7 @@ export class QueryService {
     },
     extra: HistoryExtra,
   ): Promise<string> {
-    const id = `qry_${randomBytes(12).toString('base64url')}`;
+    const id = extra.id ?? newHistoryId();
     const spans: Array<Record<string, unknown>> = [
       {
         type: 'search',
@@ -359,6 +361,8 @@ export class QueryService {
     return id;
   }
 }
+
+export const newHistoryId = (): string => `qry_${randomBytes(12).toString('base64url')}`;
 
 function partMetadata(hit: HitRecord): Record<string, unknown> {
   return {

@@ -6,6 +6,7 @@ import { principalOf } from '../plugins/auth.js';
 import {
   ChatBody, ChatIdParams, ChatResponse, Chat, ListChatsResponse, ListTurnsResponse, Turn, TurnIdParams, UpdateTurnBody,
 } from '../schemas/chats.js';
+import { clientGone } from '../client-gone.js';
 import { sendEventStream } from '../sse.js';
 import { op, type App, type Services } from '../types.js';
 import { Type } from '@sinclair/typebox';
@@ -13,7 +14,7 @@ import { Type } from '@sinclair/typebox';
 /** A turn, streamed or whole as ChatFullResponse. */
 async function respond(req: FastifyRequest, reply: FastifyReply, turn: PreparedTurn, stream: boolean) {
   if (stream) return sendEventStream(req, reply, (signal) => turn.answer.events(signal));
-  const r = await collect(turn.answer);
+  const r = await collect(turn.answer, clientGone(reply));
   return reply.send({
     ...(turn.chat_id ? { chat_id: turn.chat_id, turn_id: turn.turn_id } : {}),
     answer: r.answer,

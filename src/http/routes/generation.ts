@@ -4,6 +4,7 @@ import {
   CorrectBody, CorrectResponse, EvaluateBody, EvaluateResponse, ListCorrectorsResponse, SummarizeBody, SummarizeResponse,
 } from '../schemas/generation.js';
 import { decodePageKey, listMetadata, pagingQuery } from '../pagination.js';
+import { clientGone } from '../client-gone.js';
 import { sendEventStream } from '../sse.js';
 import { op, type App, type Services } from '../types.js';
 
@@ -48,7 +49,7 @@ export function generationRoutes(app: App, { consistency, correctors, summaries 
     handler: async (req, reply) => {
       const prepared = await summaries.prepare(req.params.corpus_key, req.params.document_id, req.body);
       if (req.body.stream_response) return sendEventStream(req, reply, (signal) => prepared.events(signal));
-      for await (const _ of prepared.events()) void _;
+      for await (const _ of prepared.events(clientGone(reply))) void _;
       return { summary: prepared.summary ?? '', ...(prepared.custom_prompt ? { rendered_prompt: prepared.rendered_prompt } : {}) };
     },
   });

@@ -4,6 +4,7 @@ import { DEFAULT_PROMPT_TEMPLATE } from '../../generation/prompt/render.js';
 import { decodePageKey, listMetadata, pagingQuery } from '../pagination.js';
 import { ChatCompletionBody, CreateLlmBody, ListLlmsResponse, ListPresetsResponse, Llm } from '../schemas/generation.js';
 import { PathId } from '../schemas/common.js';
+import { clientGone } from '../client-gone.js';
 import { sendEventStream } from '../sse.js';
 import { op, type App, type Services } from '../types.js';
 
@@ -64,8 +65,9 @@ export function llmRoutes(app: App, { llms, completions }: Services): void {
     schema: { body: ChatCompletionBody },
     handler: async (req, reply) => {
       const body = req.body as CompletionRequest;
-      if (body.stream) return sendEventStream(req, reply, (signal) => completions.stream(body, signal), 'openai');
-      return reply.send(await completions.complete(body));
+      const prepared = await completions.prepare(body);
+      if (body.stream) return sendEventStream(req, reply, (signal) => prepared.stream(signal), 'openai');
+      return reply.send(await prepared.complete(clientGone(reply)));
     },
   });
 }

@@ -11,6 +11,7 @@ import {
   ListQueryHistoriesQuery, ListQueryHistoriesResponse, ListRerankersQuery, ListRerankersResponse, QueryBody,
   QueryCorpusBody, QueryHistory, QueryIdParams, QueryResponse, SearchCorpusQuery,
 } from '../schemas/query.js';
+import { clientGone } from '../client-gone.js';
 import { sendEventStream } from '../sse.js';
 import { op, type App, type Services } from '../types.js';
 
@@ -32,7 +33,7 @@ export function queryRoutes(app: App, { query, queryHistory, rerankers, answers 
     if (settings) {
       const prepared = await answers.prepare({ plan, settings });
       if (plan.stream_response) return sendEventStream(req, reply, (signal) => prepared.events(signal));
-      return reply.send(answerBody(await collect(prepared)));
+      return reply.send(answerBody(await collect(prepared, clientGone(reply))));
     }
     const outcome: QueryOutcome = await query.run(plan);
     // Quarry does not rewrite queries; asked to, it searches the query as given and says so.
