@@ -66,16 +66,35 @@ const DETECTED_ALIASES: Readonly<Record<string, LanguageCode>> = {
 const isLanguageCode = (code: string): code is LanguageCode => Object.hasOwn(LANGUAGE_NAMES, code);
 
 /**
- * `auto` or no language: detected from `text` (the query, or what is being summarised), falling
- * back to English when the text is too short or unclear, or its language is not one of the enum's.
- * An explicit code is used as given; its name is the code itself if we do not know the language.
+ * Below this many characters of Latin script a detected language is a guess: "How do I extract
+ * files?" reads as Portuguese to a trigram model. Other scripts say much more per character (a
+ * few Han or Cyrillic characters settle it), so they need fewer.
  */
-export function resolveLanguage(requested: string | undefined, text: string): ResolvedLanguage {
+export const MIN_DETECTION_CHARS = 60;
+const MIN_OTHER_SCRIPT_CHARS = 10;
+const OTHER_SCRIPT = /[^\p{Script=Latin}\p{P}\p{N}\p{S}\s]/gu;
+
+/** The language of a text when it is long enough to tell, else undefined. */
+export function confidentLanguage(text: string): string | undefined {
+  const enough = text.trim().length >= MIN_DETECTION_CHARS || (text.match(OTHER_SCRIPT)?.length ?? 0) >= MIN_OTHER_SCRIPT_CHARS;
+  return enough ? detectLanguage(text) : undefined;
+}
+
+const named = (code: string): ResolvedLanguage | undefined => {
+  const canonical = Object.hasOwn(DETECTED_ALIASES, code) ? DETECTED_ALIASES[code]! : code;
+  return isLanguageCode(canonical) ? { code: canonical, name: LANGUAGE_NAMES[canonical] } : undefined;
+};
+
+/**
+ * `auto` or no language: detected from `text` (the query, or what is being summarised) when it is
+ * long enough to tell; otherwise `fallback` (for example the language of the search results the
+ * answer uses), then English. An explicit code is used as given; its name is the code itself if we
+ * do not know the language.
+ */
+export function resolveLanguage(requested: string | undefined, text: string, fallback?: string): ResolvedLanguage {
   if (requested !== undefined && requested !== 'auto') {
     return { code: requested, name: isLanguageCode(requested) ? LANGUAGE_NAMES[requested] : requested };
   }
-  const detected = detectLanguage(text);
-  if (detected === undefined) return FALLBACK;
-  const code = Object.hasOwn(DETECTED_ALIASES, detected) ? DETECTED_ALIASES[detected]! : detected;
-  return isLanguageCode(code) ? { code, name: LANGUAGE_NAMES[code] } : FALLBACK;
+  const detected = confidentLanguage(text);
+  return (detected ? named(detected) : undefined) ?? (fallback ? named(fallback) : undefined) ?? FALLBACK;
 }

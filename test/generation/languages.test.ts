@@ -27,6 +27,17 @@ describe('LANGUAGE_CODES', () => {
 describe('resolveLanguage', () => {
   const GERMAN = 'Wie kann ich das Passwort für mein Konto zurücksetzen, wenn ich es vergessen habe?';
 
+  it('does not guess from a short Latin-script text: it takes the fallback, then English', () => {
+    for (const q of ['How do I extract files?', 'How do I reset my password?', 'Can I cancel my order?', 'How long does brewing green tea take?']) {
+      expect(resolveLanguage('auto', q).code, q).toBe('eng');
+      expect(resolveLanguage('auto', q, 'deu').code, q).toBe('deu');
+    }
+    // Long enough, the text decides over the fallback.
+    expect(resolveLanguage('auto', 'Wie lange dauert es, bis der grüne Tee richtig gezogen ist und gut schmeckt?', 'eng').code).toBe('deu');
+    // An unknown fallback is not used.
+    expect(resolveLanguage('auto', 'short', 'xxx').code).toBe('eng');
+  });
+
   it('uses an explicit code as given, whatever the text', () => {
     expect(resolveLanguage('fra', GERMAN)).toEqual({ code: 'fra', name: 'French' });
     expect(resolveLanguage('eng', GERMAN)).toEqual({ code: 'eng', name: 'English' });

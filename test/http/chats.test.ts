@@ -87,6 +87,11 @@ describe('chats over HTTP', () => {
     expectError(await owner.get(`/v2/chats/${chat}/turns/${third.body.turn_id}`), 404, 'NotFoundError');
     expectError(await owner.delete(`/v2/chats/${chat}/turns/${third.body.turn_id}`), 404, 'NotFoundError');
 
+    // Deleting the first turn leaves nothing to show: the chat goes too.
+    const other = await start('How does tar extract files?');
+    expect((await owner.delete(`/v2/chats/${other.body.chat_id}/turns/${other.body.turn_id}`)).status).toBe(204);
+    expectError(await owner.get(`/v2/chats/${other.body.chat_id}`), 404, 'NotFoundError');
+
     expect((await owner.delete(`/v2/chats/${chat}`)).status).toBe(204);
     expectError(await owner.get(`/v2/chats/${chat}`), 404, 'NotFoundError');
     expectError(await owner.get(`/v2/chats/${chat}/turns`), 404, 'NotFoundError');
@@ -123,6 +128,8 @@ describe('chats over HTTP', () => {
   it('pages the chat list, newest last', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await start(`grep question ${i}`)).body.chat_id);
+    expectOk(await owner.get('/v2/chats?limit=10000'), 'listChats', 200);
+    expectFieldError(await owner.get('/v2/chats?limit=10001'), 'limit');
     const { items } = await walkPages(owner, '/v2/chats', 'chats', 'listChats', 2);
     const listed = items.map((c: any) => c.id);
     expect(listed.slice(-3)).toEqual(ids);

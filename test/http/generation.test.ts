@@ -251,7 +251,14 @@ describe('LLMs, presets, factual consistency, corrections and summaries', () => 
       source_texts: ['緑茶は酸化していない茶葉から作られます。'],
     });
     expectError(foreign, 422);
+    // A short English text is not mistaken for another language.
+    expectOk(await owner.post('/v2/evaluate_factual_consistency', { generated_text: 'How do I reset my password?', source_texts: sources }), 'evaluateFactualConsistency', 200);
     expectFieldError(await owner.post('/v2/evaluate_factual_consistency', { source_texts: [] }), 'generated_text');
+    // The work grows with the input, so what is read is bounded.
+    expectFieldError(
+      await owner.post('/v2/evaluate_factual_consistency', { generated_text: 'The -l option.', source_texts: Array.from({ length: 30 }, () => 'x'.repeat(5000)) }),
+      'source_texts',
+    );
   });
 
   it('corrects hallucinations with explanations', async () => {
@@ -284,6 +291,10 @@ describe('LLMs, presets, factual consistency, corrections and summaries', () => 
     const events = expectStream(streamed, 'SummarizeDocumentStreamedResponse');
     expect(events.map((e) => e.data.type).filter((t) => t !== 'generation_chunk')).toEqual(['generation_info', 'generation_end', 'end']);
     expect(events.filter((e) => e.data.type === 'generation_chunk').map((e) => e.data.generation_chunk).join('')).toBe(whole.body.summary);
+    // Vectara's preset names stand for the LLM that serves them, as the spec's own examples use them.
+    const byPreset = await owner.post('/v2/corpora/kb/documents/ls/summarize', { llm_name: 'mockingbird-2.0' });
+    expectOk(byPreset, 'summarizeCorpusDocument', 200);
+    expect(byPreset.body.summary).toBe(whole.body.summary);
     expectError(await owner.post('/v2/corpora/kb/documents/nope/summarize', { llm_name: 'quarry-extractive-summariser' }), 404, 'NotFoundError');
     expectFieldError(await owner.post('/v2/corpora/kb/documents/ls/summarize', { llm_name: 'nope' }), 'llm_name');
     expectFieldError(await owner.post('/v2/corpora/kb/documents/ls/summarize', {}), 'llm_name');

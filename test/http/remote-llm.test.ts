@@ -86,6 +86,9 @@ describe('remote LLMs over HTTP', () => {
       expect(JSON.stringify(refused.body)).not.toContain(TOKEN);
       expectFieldError(await register('remote-bad2', { uri: 'http://127.0.0.1:1/v1/chat/completions' }), 'uri');
       expectFieldError(await register('remote-bad3', { uri: 'ftp://example.com/x' }), 'uri');
+      // A redirect is not followed: the credentials would go along.
+      fake.script({ kind: 'status', status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
+      expectFieldError(await register('remote-bad4'), 'uri');
       expectOk(await register('remote-dup'), 'createLLM', 201);
       expectError(await register('remote-dup'), 409);
       expectFieldError(await register('quarry-extractive-summariser'), 'name');
@@ -125,6 +128,8 @@ describe('remote LLMs over HTTP', () => {
       const sent = fake.requests.at(-1)!.body;
       expect(sent.temperature).toBe(0.3);
       expect(sent.stream).toBe(true);
+      // Only what the request set: servers differ in what they accept, and have defaults of their own.
+      for (const unset of ['max_tokens', 'frequency_penalty', 'presence_penalty', 'llm_name']) expect(sent).not.toHaveProperty(unset);
       const prompt = JSON.stringify(sent.messages);
       expect(prompt).toContain('The -x option extracts files from an archive.');
       expect(prompt).toContain('How do I extract files?');

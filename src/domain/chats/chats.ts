@@ -34,6 +34,9 @@ export interface PreparedTurn {
   turn_id?: string;
 }
 
+/** Earlier turns an answer sees: the latest ones, so a long chat's prompt stays bounded. */
+const MAX_PRIOR_TURNS = 10;
+
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
 
 /**
@@ -67,7 +70,12 @@ export class ChatService {
     const chatParams = (body.chat ?? {}) as { store?: boolean };
     const store = typeof body.save_history === 'boolean' ? body.save_history : chatParams.store !== false;
     const plan = { ...planQuery(body), save_history: store };
-    const history = chat ? (await this.storage.chats.turns(chat.id)).filter((t) => t.enabled).map((t) => ({ query: t.query, answer: t.answer })) : [];
+    const history = chat
+      ? (await this.storage.chats.turns(chat.id))
+          .filter((t) => t.enabled)
+          .slice(-MAX_PRIOR_TURNS)
+          .map((t) => ({ query: t.query, answer: t.answer }))
+      : [];
     const ids = store ? { chat_id: chat?.id ?? newId('cht'), turn_id: newId('trn') } : undefined;
     const answer = await this.answers.prepare({
       plan,
@@ -131,10 +139,14 @@ export class ChatService {
     return turnView(turn);
   }
 
-  /** Deleting a turn deletes every later turn too. */
+  /**
+   * Deleting a turn deletes every later turn too; deleting the first deletes the chat, which has
+   * nothing left to show (its first query and answer were that turn).
+   */
   async deleteTurn(p: Principal, chatId: string, turnId: string): Promise<void> {
     await this.visibleChat(p, chatId);
     if (!(await this.storage.chats.deleteTurnsFrom(chatId, turnId))) throw notFound('Turn', turnId);
+    if ((await this.storage.chats.turns(chatId)).length === 0) await this.storage.chats.delete(chatId);
   }
 
   private async visibleChat(p: Principal, chatId: string): Promise<ChatRecord> {

@@ -78,20 +78,16 @@ export class AnswerService {
     const used: GroundingResult[] = outcome.search_results
       .slice(0, settings.maxUsedSearchResults ?? preset.max_used_search_results)
       .map((r) => ({ text: r.text, document_id: r.document_id, document_metadata: r.document_metadata, part_metadata: r.part_metadata, score: r.score }));
-    const language = resolveLanguage(settings.responseLanguage, plan.query);
+    const language = resolveLanguage(settings.responseLanguage, plan.query, commonLanguage(used));
     const history = req.history ?? [];
     const prompt = renderPrompt(
       settings.promptTemplate ?? preset.prompt_template ?? DEFAULT_PROMPT_TEMPLATE,
       { query: plan.query, results: used, language, history, ...(settings.maxResponseCharacters ? { outChars: settings.maxResponseCharacters } : {}) },
       'generation.prompt_template',
     );
-    const modelParameters = {
-      max_tokens: preset.max_tokens,
-      temperature: preset.temperature,
-      frequency_penalty: preset.frequency_penalty,
-      presence_penalty: preset.presence_penalty,
-      ...settings.modelParameters,
-    };
+    // Only what the request sets goes to the model: servers differ in what they accept (reasoning
+    // models refuse `temperature`), and each has sensible defaults of its own.
+    const modelParameters = { ...settings.modelParameters };
     const warnings: QueryWarning[] = plan.rewriting_requested ? ['intelligent_query_rewriting_failed'] : [];
     const consistency = this.consistency;
 
@@ -173,6 +169,16 @@ export class AnswerService {
     const prepared: PreparedAnswer = { events };
     return prepared;
   }
+}
+
+/** The language most of the results are in (their `lang`), for a query too short to tell. */
+function commonLanguage(results: readonly GroundingResult[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const lang = r.part_metadata.lang;
+    if (typeof lang === 'string') counts.set(lang, (counts.get(lang) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 function generate(model: LanguageModel, input: Parameters<LanguageModel['generate']>[0]): AsyncIterable<string> {

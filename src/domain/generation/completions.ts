@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EXTRACTIVE_LLM_NAME } from '../../generation/extractive/summariser.js';
 import { LlmError, type ChatMessage, type GroundingResult, type LanguageModel } from '../../generation/types.js';
-import { badRequest } from '../errors.js';
+import { badRequest, invalidField } from '../errors.js';
 import { resolveLanguage } from '../../generation/languages.js';
 import { llmFailure } from './failures.js';
 import type { LlmService } from './llms.js';
@@ -15,6 +15,9 @@ export interface CompletionRequest {
 }
 
 type Json = Record<string, unknown>;
+
+/** What a model this server runs itself reads per request: its work grows with the conversation. */
+const MAX_LOCAL_CHARS = 200_000;
 
 /**
  * `POST /v2/llms/chat/completions`, OpenAI's chat-completions protocol. A registered remote LLM
@@ -54,6 +57,8 @@ export class ChatCompletions {
       };
     }
     const model = await this.llms.model(req.model, 'model');
+    const chars = req.messages.reduce((n, m) => n + m.content.length, 0);
+    if (chars > MAX_LOCAL_CHARS) throw invalidField('messages', `hold ${chars} characters; a model run by this server reads at most ${MAX_LOCAL_CHARS}`);
     const answer = (signal?: AbortSignal) => this.localAnswer(model, req, signal);
     return {
       complete: async (signal) => {
@@ -82,7 +87,7 @@ export class ChatCompletions {
     const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
     const query = lastUser >= 0 ? req.messages[lastUser]!.content : '';
     // The summariser quotes the other messages; a generative model reads the conversation itself.
-    const extractive = req.model === EXTRACTIVE_LLM_NAME;
+    const extractive = model.name === EXTRACTIVE_LLM_NAME;
     const results: GroundingResult[] = extractive
       ? req.messages
           .filter((_, i) => i !== lastUser)

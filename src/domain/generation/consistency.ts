@@ -1,10 +1,18 @@
 import { FCS_LANGUAGES } from '../../generation/consistency/cues.js';
 import { LexicalConsistencyScorer, MAX_FCS_INPUT_CHARS } from '../../generation/consistency/lexical-scorer.js';
-import { detectLanguage } from '../../ingestion/language.js';
+import { confidentLanguage } from '../../generation/languages.js';
 import type { ConsistencyScorer } from '../../generation/types.js';
 import type { OnnxConsistencySpec } from '../../providers/consistency/onnx-hhem.js';
 import { invalidField, QuarryError, unprocessable } from '../errors.js';
 import type { QueryWarning } from './answer.js';
+
+/** One bound on what a scorer or corrector reads per request: the work grows with it. */
+export function checkInputSize(generated: string, sources: readonly string[], field: string): void {
+  const total = generated.length + sources.reduce((n, t) => n + t.length, 0);
+  if (total > MAX_FCS_INPUT_CHARS) {
+    throw invalidField(field, `the generated text and the sources together hold ${total} characters; at most ${MAX_FCS_INPUT_CHARS} are read`);
+  }
+}
 
 /** Vectara's model name, accepted so client code runs unchanged; the built-in scorer serves it. */
 export const VECTARA_FCS_MODEL = 'hhem_v2.3';
@@ -73,7 +81,8 @@ export class FactualConsistency {
   /** `POST /v2/evaluate_factual_consistency`: 422 when the text's language is not supported. */
   async evaluate(generated: string, sources: readonly string[], modelName?: string): Promise<number> {
     const scorer = this.scorer(modelName);
-    const language = detectLanguage(generated);
+    checkInputSize(generated, sources, 'source_texts');
+    const language = confidentLanguage(generated);
     // Too short to tell: scored rather than refused.
     if (language && !FCS_LANGUAGES.includes(language)) {
       throw unprocessable(
@@ -87,8 +96,15 @@ export class FactualConsistency {
   /** The score of a generated answer, or the warning that says why there is none. */
   async scoreAnswer(answer: string, sources: readonly string[]): Promise<{ score?: number; warning?: QueryWarning }> {
     if (answer.length + sources.reduce((n, s) => n + s.length, 0) > MAX_FCS_INPUT_CHARS) return { warning: 'exceeded_max_input_length_fcs' };
-    const language = detectLanguage(answer);
+    const language = confidentLanguage(answer);
     if (language && !FCS_LANGUAGES.includes(language)) return { warning: 'fcs_language_not_supported' };
-    return { score: await this.default.score(answer, sources) };
+    if (sources.length === 0) return {}; // nothing to be consistent with: no score rather than a false alarm
+    try {
+      return { score: await this.default.score(answer, sources) };
+    } catch {
+      // A configured model that fails to load must not cost the user the answer: it goes
+      // unscored (POST /v2/evaluate_factual_consistency reports the model's failure itself).
+      return {};
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { BuiltinHallucinationCorrector } from '../../generation/correction/builtin-corrector.js';
 import type { CorrectionOutcome, HallucinationCorrector } from '../../generation/types.js';
 import { invalidField } from '../errors.js';
+import { checkInputSize } from './consistency.js';
 import { checkRegex } from '../regex.js';
 
 export interface CorrectorView {
@@ -52,6 +53,7 @@ export class Correctors {
     if (!this.views.some((v) => v.name === modelName)) {
       throw invalidField('model_name', `unknown corrector '${modelName}'; GET /v2/hallucination_correctors lists them`);
     }
+    checkInputSize(generated, sources, 'documents');
     return { ...(await this.builtin.correct(generated, sources, query)), model: modelName };
   }
 }

@@ -4,7 +4,7 @@ import type { LanguageModel } from '../../generation/types.js';
 import { LlmError } from '../../generation/types.js';
 import { OpenAICompatibleLlm, type RemoteLlmSpec } from '../../providers/llms/openai-compatible.js';
 import type { LlmRecord, Page, PageRequest, Storage } from '../../storage/types.js';
-import { forbidden, invalidField, notFound } from '../errors.js';
+import { forbidden, invalidField, notFound, QuarryError } from '../errors.js';
 import { checkRegex } from '../regex.js';
 import { BUILTIN_LLMS, fixedLlms, presets, type BuiltinLlm, type Preset } from './catalog.js';
 import { GgufLlm, type GgufSpec } from '../../providers/llms/gguf.js';
@@ -137,13 +137,20 @@ export class LlmService {
     return found;
   }
 
+  /** A preset's name (Vectara's `mockingbird-2.0`, say) stands for the LLM that serves it. */
+  private llmNameOf(requested: string): string {
+    return this.presets.find((p) => p.name === requested)?.llm_name ?? requested;
+  }
+
   /** Whether the name is a model this server runs itself (the built-in summariser, a GGUF model). */
-  isLocal(name: string): boolean {
+  isLocal(requested: string): boolean {
+    const name = this.llmNameOf(requested);
     return name === EXTRACTIVE_LLM_NAME || this.gguf.some((g) => g.name === name);
   }
 
   /** The working model for an LLM name; an unknown name is a 400 on `field`. */
-  async model(name: string, field: string): Promise<LanguageModel> {
+  async model(requested: string, field: string): Promise<LanguageModel> {
+    const name = this.llmNameOf(requested);
     if (name === EXTRACTIVE_LLM_NAME) return this.extractive;
     const spec = this.gguf.find((g) => g.name === name);
     if (spec) {
@@ -166,10 +173,17 @@ export class LlmService {
    * A registered remote LLM's client. `proxy`: for the chat-completions passthrough, which only
    * servers speaking chat completions can serve.
    */
-  async remote(name: string, field: string, options: { proxy?: boolean } = {}): Promise<OpenAICompatibleLlm> {
+  async remote(requested: string, field: string, options: { proxy?: boolean } = {}): Promise<OpenAICompatibleLlm> {
+    const name = this.llmNameOf(requested);
     const r = await this.storage.llms.getByName(name);
     if (!r) throw invalidField(field, `no LLM is named '${name}'; GET /v2/llms lists them`);
     if (!r.enabled) throw invalidField(field, `LLM '${name}' is disabled`);
+    let auth: RemoteAuth | undefined;
+    try {
+      auth = r.auth_encrypted ? (JSON.parse(this.vault.open(r.auth_encrypted)) as RemoteAuth) : undefined;
+    } catch {
+      throw new QuarryError(503, `LLM '${name}' cannot be used: its stored credentials cannot be opened with this server's master key.`);
+    }
     if (options.proxy && r.type !== 'openai-compatible') {
       throw invalidField(field, `LLM '${name}' speaks the ${r.type} API; chat completions pass through openai-compatible LLMs only`);
     }
@@ -179,7 +193,7 @@ export class LlmService {
       uri: r.uri,
       model: r.model,
       headers: r.headers,
-      ...(r.auth_encrypted ? { auth: JSON.parse(this.vault.open(r.auth_encrypted)) as RemoteAuth } : {}),
+      ...(auth ? { auth } : {}),
     });
   }
 }

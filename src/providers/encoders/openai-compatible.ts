@@ -113,6 +113,8 @@ export class OpenAICompatibleEncoder implements Encoder {
         headers: { 'content-type': 'application/json', accept: 'application/json', ...this.authHeaders() },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs),
+        // Never followed: a custom auth header would go along to wherever the redirect points.
+        redirect: 'manual',
       });
       text = await res.text();
     } catch (err) {

@@ -141,6 +141,8 @@ export class Exchange {
         headers: this.endpoint.headers(accept),
         body: JSON.stringify(body),
         signal: this.controller.signal,
+        // Never followed: a custom auth header would go along to wherever the redirect points.
+        redirect: 'manual',
       });
     } catch (err) {
       throw this.failure(err);
