@@ -292,22 +292,4 @@ describe('the extractive summariser', () => {
     );
   });
 
-  it('chooses the sentences of 25 results of about 1,000 characters in a few milliseconds', () => {
-    const long = allPages.filter((t) => t.length >= 1000);
-    const sets = [0, 1, 2, 3].map((k) => long.slice(k * 25, k * 25 + 25).map((t, i) => result(t.slice(0, 1000), i)));
-    expect(sets.every((s) => s.length === 25)).toBe(true);
-    const times: number[] = [];
-    for (let run = 0; run < 40; run++) {
-      const results = sets[run % sets.length]!;
-      const query = run % 3 === 0 ? '' : run % 3 === 1 ? 'how do I stop a virtual machine' : 'copy files to a remote host';
-      const started = performance.now();
-      const out = extractSentences(input(query, results, { history: [{ query: 'what is an archive?', answer: '' }] }));
-      times.push(performance.now() - started);
-      expect(out.length).toBeGreaterThan(0);
-    }
-    times.sort((a, b) => a - b);
-    // About 1.5-3 ms here; the bound leaves room for a busy test machine while still catching a
-    // change that makes the selection superlinear or re-splits texts.
-    expect(times[times.length / 2]!).toBeLessThan(10);
-  });
 });
