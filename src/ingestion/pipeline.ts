@@ -31,6 +31,27 @@ export function checkMetadataSize(value: unknown, field: string): void {
  * transaction by the document repository.
  */
 export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, encoder: Encoder): Promise<NewDocument> {
+  // Everything but the parts is taken from the normalised document here, and the parts are built
+  // once, in their stored shape (the vector filled in after embedding): `doc` and its parts are
+  // dead before the embedding await, so a document of tens of thousands of parts is not held
+  // twice (normalised and stored) while it is embedded.
+  const { head, parts } = preparedParts(corpus, body);
+  let vectors: Float32Array[];
+  try {
+    // Documents are embedded as answers unless the corpus says its documents are questions.
+    vectors = await encoder.embed(parts.map((p) => p.text), corpus.documents_are_questions ? 'query' : 'document');
+  } catch (err) {
+    throw encoderFailure(err);
+  }
+  parts.forEach((p, i) => (p.vector = vectors[i]!));
+  return { ...head, parts };
+}
+
+/** Placeholder for a part's vector until the encoder has answered. */
+const NO_VECTOR = new Float32Array(0);
+
+/** The document's fields and its parts, checked, with NO_VECTOR for vectors. */
+function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<NewDocument, 'parts'>; parts: StoredPart[] } {
   const doc = normalizeDocument(body);
   checkMetadata(doc.metadata, corpus.filter_attributes, 'document', 'metadata');
   checkMetadataSize(doc.metadata, 'metadata');
@@ -42,7 +63,7 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
   // A structured document's own custom_dimensions apply to every part; report them under their own field.
   const docDims = (body as { custom_dimensions?: Record<string, number> | null }).custom_dimensions;
   if (body.type === 'structured' && docDims) resolveCustomDimensions(docDims, corpus.custom_dimensions, 'custom_dimensions');
-  const parts = doc.parts.map((p, i) => {
+  const parts = doc.parts.map((p, i): StoredPart => {
     checkMetadata(p.metadata, corpus.filter_attributes, 'part', `${partField(i)}.metadata`);
     checkMetadataSize(p.metadata, `${partField(i)}.metadata`);
     const givenLang = typeof p.metadata.lang === 'string' ? p.metadata.lang : undefined;
@@ -56,23 +77,9 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
       offset: p.offset,
       section_path: p.section_path.length > 0 ? p.section_path : null,
       table_id: p.table_id ?? null,
+      vector: NO_VECTOR,
     };
   });
-  let vectors: Float32Array[];
-  try {
-    // Documents are embedded as answers unless the corpus says its documents are questions.
-    vectors = await encoder.embed(parts.map((p) => p.text), corpus.documents_are_questions ? 'query' : 'document');
-  } catch (err) {
-    throw encoderFailure(err);
-  }
   const title = doc.title ?? (typeof doc.metadata.title === 'string' ? doc.metadata.title : null);
-  return {
-    corpus_id: corpus.id,
-    doc_id: doc.id,
-    title,
-    metadata: doc.metadata,
-    tables: doc.tables,
-    images: doc.images,
-    parts: parts.map((p, i): StoredPart => ({ ...p, vector: vectors[i]! })),
-  };
+  return { head: { corpus_id: corpus.id, doc_id: doc.id, title, metadata: doc.metadata, tables: doc.tables, images: doc.images }, parts };
 }

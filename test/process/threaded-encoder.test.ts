@@ -30,10 +30,14 @@ const texts = Array.from({ length: 40 }, (_, i) => 'The cat number ' + i + ' sat
 const same = (a: Float32Array[], b: Float32Array[]) => a.length === b.length && a.every((v, i) => v.every((x, d) => x === b[i]![d]));
 const big = await threaded.embed(texts, 'document');
 const small = await threaded.embed(texts.slice(0, 3), 'document');
+// More texts and characters than one batch holds: several batches, vectors in order.
+const many = Array.from({ length: 2600 }, (_, i) => 'Harbour note ' + i + ': ' + 'the ferry crossed the bay at dawn. '.repeat(1 + (i % 5)));
+const batched = await threaded.embed(many, 'document');
 const parallel = await Promise.all([0, 1, 2, 3].map((k) => threaded.embed(texts.slice(k * 10, k * 10 + 20), 'query')));
 console.log(JSON.stringify({
   available: workersAvailable(),
   big: same(big, await inline.embed(texts, 'document')),
+  batched: same(batched, await inline.embed(many, 'document')),
   small: same(small, await inline.embed(texts.slice(0, 3), 'document')),
   parallel: (await Promise.all(parallel.map(async (p, k) => same(p, await inline.embed(texts.slice(k * 10, k * 10 + 20), 'query'))))).every(Boolean),
 }));
@@ -42,6 +46,6 @@ console.log(JSON.stringify({
     );
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ available: true, big: true, small: true, parallel: true });
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ available: true, big: true, batched: true, small: true, parallel: true });
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parsePdf } from '../../../src/ingestion/files/pdf.js';
 import { FILE_LIMITS, UnreadableFileError } from '../../../src/ingestion/files/types.js';
-import { emptyPagesPdf, makePdf, samplePdf } from './fixtures/pdf.js';
+import { emptyPagesPdf, makePdf, SAMPLE_PDF_TABLE, samplePdf } from './fixtures/pdf.js';
 
 const opts = { filename: 'report.pdf', extractTables: true };
 const sample = samplePdf;
@@ -25,6 +25,23 @@ describe('parsePdf', () => {
         'A second paragraph, well below the first.',
     );
     expect(two!.text).toBe('Page two talks about logistics and shipping routes.');
+  });
+
+  it('reads every page of a long PDF, across the periodic pdfjs cleanups (fonts re-read)', async () => {
+    const pages = 45;
+    const pdf = await makePdf((doc) => {
+      for (let p = 1; p <= pages; p += 1) {
+        if (p > 1) doc.addPage();
+        doc.font(p % 2 ? 'Helvetica' : 'Times-Roman').fontSize(12).text(`Harbour page ${p} of the long report.`);
+        if (p === 41) SAMPLE_PDF_TABLE.forEach((row, r) => row.forEach((cell, c) => doc.text(cell, 72 + c * 150, 200 + r * 18, { lineBreak: false })));
+      }
+    });
+    const parsed = await parsePdf(pdf, opts);
+    expect(parsed.sections.map((s) => s.metadata)).toEqual(Array.from({ length: pages }, (_, i) => ({ page: i + 1 })));
+    expect(parsed.sections.map((s) => s.text)).toEqual(Array.from({ length: pages }, (_, i) => `Harbour page ${i + 1} of the long report.`));
+    expect(parsed.sections[40]!.tables).toEqual([
+      { data: { headers: [SAMPLE_PDF_TABLE[0]!.map((text_value) => ({ text_value }))], rows: SAMPLE_PDF_TABLE.slice(1).map((r) => r.map((text_value) => ({ text_value }))) } },
+    ]);
   });
 
   it('turns aligned columns into a table (first row as headers) when asked', async () => {
