@@ -1,5 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 
+/** A local ONNX model that reads text pairs (a cross-encoder or a consistency classifier). */
+const PairModelDir = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    path: Type.String({ minLength: 1 }),
+    max_length: Type.Optional(Type.Integer({ minimum: 8, maximum: 8192 })),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * Every setting Quarry reads, with its default. The loader (./load.ts) merges
  * defaults < config file < environment < command-line flags, validates once against this
@@ -68,14 +78,7 @@ export const ConfigSchema = Type.Object(
      * their names (`reranker_name` in a customer_reranker), loaded on first use.
      */
     onnx_rerankers: Type.Array(
-      Type.Object(
-        {
-          name: Type.String({ minLength: 1 }),
-          path: Type.String({ minLength: 1 }),
-          max_length: Type.Optional(Type.Integer({ minimum: 8, maximum: 8192 })),
-        },
-        { additionalProperties: false },
-      ),
+      PairModelDir,
       { default: [] },
     ),
     /**
@@ -122,14 +125,7 @@ export const ConfigSchema = Type.Object(
      * `model_name` of POST /v2/evaluate_factual_consistency.
      */
     onnx_consistency_models: Type.Array(
-      Type.Object(
-        {
-          name: Type.String({ minLength: 1 }),
-          path: Type.String({ minLength: 1 }),
-          max_length: Type.Optional(Type.Integer({ minimum: 8, maximum: 8192 })),
-        },
-        { additionalProperties: false },
-      ),
+      PairModelDir,
       { default: [] },
     ),
     owner: Type.Object(

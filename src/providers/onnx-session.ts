@@ -13,7 +13,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { ModelTokenizer } from './encoders/onnx-tokenizer.js';
+import { ModelTokenizer, type TokenBatch } from './encoders/onnx-tokenizer.js';
 
 /** What went wrong while loading; `fail` turns it into the caller's own error. */
 export type OnnxLoadProblem =
@@ -74,4 +74,31 @@ export async function loadOnnxModel<T = undefined>(dir: string, options: OnnxLoa
     throw fail({ kind: 'inputs', inputNames: session.inputNames });
   }
   return { ort, session, tokenizer, prepared };
+}
+
+/**
+ * Runs one tokenised batch through a session: the model's own inputs are fed (of input_ids,
+ * attention_mask, token_type_ids) and the named output returned. Inference failures come back
+ * through `fail`, so each provider reports them in its own error type.
+ */
+export async function runBatch(
+  ort: typeof Ort,
+  session: Ort.InferenceSession,
+  batch: TokenBatch,
+  rows: number,
+  output: string,
+  fail: (message: string) => Error,
+): Promise<Ort.Tensor | undefined> {
+  const shape = [rows, batch.length];
+  const all: Record<string, Ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', batch.inputIds, shape),
+    attention_mask: new ort.Tensor('int64', batch.attentionMask, shape),
+    token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, shape),
+  };
+  const feeds = Object.fromEntries(session.inputNames.map((n) => [n, all[n] as Ort.Tensor]));
+  try {
+    return (await session.run(feeds))[output];
+  } catch (err) {
+    throw fail(`inference failed: ${(err as Error).message}`);
+  }
 }

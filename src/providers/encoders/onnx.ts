@@ -20,7 +20,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { loadOnnxModel } from '../onnx-session.js';
+import { loadOnnxModel, runBatch } from '../onnx-session.js';
 import type { ModelTokenizer, TokenBatch } from './onnx-tokenizer.js';
 import type { EmbeddingKind, Encoder } from './types.js';
 import { EncoderError } from './types.js';
@@ -130,21 +130,7 @@ export class OnnxEncoder implements Encoder {
   }
 
   private async run(model: Loaded, batch: TokenBatch, rows: number): Promise<Float32Array[]> {
-    const { ort, session } = model;
-    const shape = [rows, batch.length];
-    const all: Record<string, Ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', batch.inputIds, shape),
-      attention_mask: new ort.Tensor('int64', batch.attentionMask, shape),
-      token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, shape),
-    };
-    const feeds = Object.fromEntries(session.inputNames.map((n) => [n, all[n] as Ort.Tensor]));
-    let result: Ort.InferenceSession.ReturnType;
-    try {
-      result = await session.run(feeds);
-    } catch (err) {
-      throw new EncoderError(`ONNX encoder "${this.name}": inference failed: ${(err as Error).message}`);
-    }
-    const tensor = result[model.output];
+    const tensor = await runBatch(model.ort, model.session, batch, rows, model.output, (m) => new EncoderError(`ONNX encoder "${this.name}": ${m}`));
     if (!tensor || !(tensor.data instanceof Float32Array) || (tensor.dims.length !== 2 && tensor.dims.length !== 3)) {
       throw new EncoderError(`ONNX encoder "${this.name}": output "${model.output}" is not a float32 [batch, (tokens,) dim] tensor`);
     }

@@ -19,7 +19,7 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import type { ModelTokenizer, TokenBatch } from '../encoders/onnx-tokenizer.js';
-import { loadOnnxModel } from '../onnx-session.js';
+import { loadOnnxModel, runBatch } from '../onnx-session.js';
 
 export interface CrossEncoderSpec {
   name: string;
@@ -157,21 +157,7 @@ class OnnxCrossEncoder implements CrossEncoder {
   }
 
   private async run(model: Loaded, batch: TokenBatch, rows: number): Promise<number[]> {
-    const { ort, session } = model;
-    const shape = [rows, batch.length];
-    const all: Record<string, Ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', batch.inputIds, shape),
-      attention_mask: new ort.Tensor('int64', batch.attentionMask, shape),
-      token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, shape),
-    };
-    const feeds = Object.fromEntries(session.inputNames.map((n) => [n, all[n] as Ort.Tensor]));
-    let result: Ort.InferenceSession.ReturnType;
-    try {
-      result = await session.run(feeds);
-    } catch (err) {
-      throw this.error(`inference failed: ${(err as Error).message}`);
-    }
-    const tensor = result[model.output];
+    const tensor = await runBatch(model.ort, model.session, batch, rows, model.output, (m) => this.error(m));
     const data = tensor?.data;
     if (!tensor || !(data instanceof Float32Array || data instanceof Float64Array)) {
       throw this.error(`output "${model.output}" is not a float tensor`);

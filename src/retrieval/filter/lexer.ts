@@ -16,18 +16,14 @@
  */
 import { invalidField } from '../../domain/errors.js';
 import type { Scope } from './ast.js';
+import { matchAt, NUMBER, readQuoted, snippet, WHITESPACE, type TokenBase } from '../lexing.js';
+
+export { snippet } from '../lexing.js';
 
 export type Keyword = 'AND' | 'OR' | 'NOT' | 'IN' | 'IS' | 'NULL' | 'TRUE' | 'FALSE';
 export type OperatorText =
   | '(' | ')' | ',' | '+' | '-' | '*' | '/' | '%'
   | '=' | '!=' | '<' | '<=' | '>' | '>=';
-
-interface TokenBase {
-  /** 1-based column of the first character. */
-  at: number;
-  /** The source text of the token, for messages. */
-  text: string;
-}
 
 export type Token =
   | (TokenBase & { type: 'number'; value: number })
@@ -39,8 +35,6 @@ export type Token =
   | (TokenBase & { type: 'end' });
 
 const KEYWORDS = new Set<string>(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE']);
-const WHITESPACE = /[ \t\r\n]+/y;
-const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const WORD = /[\p{L}_][\p{L}\p{N}\p{M}_]*/uy;
 const BARE_NAME_AT = /[\p{L}\p{N}\p{M}_]+(?:\.[\p{L}\p{N}\p{M}_]+)*/uy;
 const OPERATORS: ReadonlyArray<[string, OperatorText]> = [
@@ -48,34 +42,6 @@ const OPERATORS: ReadonlyArray<[string, OperatorText]> = [
   ['(', '('], [')', ')'], [',', ','], ['+', '+'], ['-', '-'], ['*', '*'], ['/', '/'], ['%', '%'],
   ['=', '='], ['<', '<'], ['>', '>'],
 ];
-
-/** Shortens long source snippets in messages. */
-export const snippet = (text: string): string => (text.length > 24 ? `${text.slice(0, 21)}...` : text);
-
-const matchAt = (re: RegExp, input: string, pos: number): string | undefined => {
-  re.lastIndex = pos;
-  return re.exec(input)?.[0];
-};
-
-/**
- * Reads a quoted run starting at `pos` (which holds the quote). Returns the unescaped content and
- * the position after the closing quote, or undefined when the quote is never closed.
- */
-const readQuoted = (input: string, pos: number, quote: string): { value: string; end: number } | undefined => {
-  let value = '';
-  let i = pos + 1;
-  for (;;) {
-    const close = input.indexOf(quote, i);
-    if (close < 0) return undefined;
-    value += input.slice(i, close);
-    if (input[close + 1] === quote) {
-      value += quote;
-      i = close + 2;
-    } else {
-      return { value, end: close + 1 };
-    }
-  }
-};
 
 export function tokenize(input: string, field: string): Token[] {
   function fail(message: string): never {

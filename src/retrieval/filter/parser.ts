@@ -20,7 +20,6 @@
  * into it (`-5` is the literal -5; `-(5)` stays a unary minus). `NOT IN` is an extension, sugar
  * for NOT around the IN. Every error is a 400 naming the field, what was expected and the column.
  */
-import { invalidField } from '../../domain/errors.js';
 import {
   MAX_FILTER_DEPTH,
   type ArithmeticOp,
@@ -29,8 +28,7 @@ import {
   type RefExpr,
 } from './ast.js';
 import { snippet, tokenize, type Keyword, type OperatorText, type Token } from './lexer.js';
-
-const describe = (token: Token): string => (token.type === 'end' ? 'the end of the filter' : `'${snippet(token.text)}'`);
+import { TokenParser } from '../parsing.js';
 
 const childrenOf = (e: FilterExpr): FilterExpr[] => {
   switch (e.kind) {
@@ -52,67 +50,9 @@ const childrenOf = (e: FilterExpr): FilterExpr[] => {
   }
 };
 
-class Parser {
-  private index = 0;
-  private nesting = 0;
-  /** Height of every node built so far (leaves are 1). */
-  private readonly heights = new WeakMap<FilterExpr, number>();
-
-  constructor(
-    private readonly tokens: Token[],
-    private readonly field: string,
-  ) {}
-
-  private fail(message: string): never {
-    throw invalidField(this.field, message);
-  }
-
-  private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)] as Token;
-  }
-
-  private next(): Token {
-    const token = this.peek();
-    if (token.type !== 'end') this.index += 1;
-    return token;
-  }
-
-  private isOp(value: OperatorText, offset = 0): boolean {
-    const t = this.peek(offset);
-    return t.type === 'op' && t.value === value;
-  }
-
-  private isKeyword(value: Keyword, offset = 0): boolean {
-    const t = this.peek(offset);
-    return t.type === 'keyword' && t.value === value;
-  }
-
-  private expected(what: string): never {
-    const t = this.peek();
-    return this.fail(`expected ${what} at column ${t.at}, found ${describe(t)}`);
-  }
-
-  /** Records the node's height and refuses trees deeper than the limit. */
-  private node<E extends FilterExpr>(e: E): E {
-    let height = 1;
-    for (const child of childrenOf(e)) height = Math.max(height, (this.heights.get(child) ?? 1) + 1);
-    if (height > MAX_FILTER_DEPTH) this.tooDeep(e.at);
-    this.heights.set(e, height);
-    return e;
-  }
-
-  private tooDeep(at: number): never {
-    return this.fail(`the filter is nested too deeply at column ${at} (at most ${MAX_FILTER_DEPTH} levels)`);
-  }
-
-  /** Guards the recursive rules (parentheses, NOT, signs) against unbounded nesting. */
-  private nested<T>(at: number, parse: () => T): T {
-    if (++this.nesting > MAX_FILTER_DEPTH) this.tooDeep(at);
-    try {
-      return parse();
-    } finally {
-      this.nesting -= 1;
-    }
+class Parser extends TokenParser<Token, FilterExpr, OperatorText, Keyword> {
+  constructor(tokens: Token[], field: string) {
+    super(tokens, field, { maxDepth: MAX_FILTER_DEPTH, noun: 'filter', children: childrenOf });
   }
 
   parseFilter(): FilterExpr {

@@ -13,19 +13,15 @@
  * A single `=`, `&` or `|` gets a hint towards `==`, `&&`, `||`. There are no comments.
  */
 import { invalidField } from '../../../domain/errors.js';
+import { matchAt, NUMBER, readQuoted, snippet, WHITESPACE, type TokenBase } from '../../lexing.js';
+
+export { snippet } from '../../lexing.js';
 
 export type Keyword = 'IF' | 'ELSE' | 'THEN' | 'TRUE' | 'FALSE' | 'NULL' | 'AND' | 'OR' | 'NOT';
 export type OperatorText =
   | '(' | ')' | ',' | '+' | '-' | '*' | '/' | '%'
   | '<' | '<=' | '>' | '>=' | '==' | '!='
   | '&&' | '||' | '!' | '?' | ':';
-
-interface TokenBase {
-  /** 1-based column of the first character. */
-  at: number;
-  /** The source text of the token, for messages. */
-  text: string;
-}
 
 export type Token =
   | (TokenBase & { type: 'number'; value: number })
@@ -37,8 +33,6 @@ export type Token =
   | (TokenBase & { type: 'end' });
 
 const KEYWORDS = new Set<string>(['IF', 'ELSE', 'THEN', 'TRUE', 'FALSE', 'NULL', 'AND', 'OR', 'NOT']);
-const WHITESPACE = /[ \t\r\n]+/y;
-const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 /** Longest spelling first; `===` and `!==` are aliases that appear in Vectara's examples. */
 const OPERATORS: ReadonlyArray<[string, OperatorText]> = [
@@ -52,31 +46,6 @@ const HINTS: Readonly<Record<string, string>> = {
   '&': "; write '&&' (or 'and') for a logical and",
   '|': "; write '||' (or 'or') for a logical or",
   '"': "; strings are written in single quotes, e.g. 'text'",
-};
-
-/** Shortens long source snippets in messages. */
-export const snippet = (text: string): string => (text.length > 24 ? `${text.slice(0, 21)}...` : text);
-
-const matchAt = (re: RegExp, input: string, pos: number): string | undefined => {
-  re.lastIndex = pos;
-  return re.exec(input)?.[0];
-};
-
-/** Reads a single-quoted string starting at `pos`; undefined when it is never closed. */
-const readQuoted = (input: string, pos: number): { value: string; end: number } | undefined => {
-  let value = '';
-  let i = pos + 1;
-  for (;;) {
-    const close = input.indexOf("'", i);
-    if (close < 0) return undefined;
-    value += input.slice(i, close);
-    if (input[close + 1] === "'") {
-      value += "'";
-      i = close + 2;
-    } else {
-      return { value, end: close + 1 };
-    }
-  }
 };
 
 /** Splits the source into tokens, ending with an `end` token. Throws a 400 for `field`. */
@@ -96,7 +65,7 @@ export function tokenize(input: string, field: string): Token[] {
     const ch = input[pos] as string;
 
     if (ch === "'") {
-      const quoted = readQuoted(input, pos);
+      const quoted = readQuoted(input, pos, "'");
       if (!quoted) fail(`the string starting at column ${at} is missing its closing '`);
       tokens.push({ type: 'string', value: quoted.value, at, text: input.slice(pos, quoted.end) });
       pos = quoted.end;

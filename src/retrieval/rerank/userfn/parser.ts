@@ -39,7 +39,6 @@
  *
  * Every error is a 400 naming the field, what was expected and the column.
  */
-import { invalidField } from '../../../domain/errors.js';
 import {
   MAX_USERFN_DEPTH,
   childrenOf,
@@ -47,76 +46,11 @@ import {
   type UserFnExpr,
 } from './ast.js';
 import { snippet, tokenize, type Keyword, type OperatorText, type Token } from './lexer.js';
+import { TokenParser } from '../../parsing.js';
 
-const describe = (token: Token): string =>
-  token.type === 'end' ? 'the end of the function' : `'${snippet(token.text)}'`;
-
-class Parser {
-  private index = 0;
-  private nesting = 0;
-  /** Height of every node built so far (leaves are 1). */
-  private readonly heights = new WeakMap<UserFnExpr, number>();
-
-  constructor(
-    private readonly tokens: Token[],
-    private readonly field: string,
-  ) {}
-
-  private fail(message: string): never {
-    throw invalidField(this.field, message);
-  }
-
-  private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)] as Token;
-  }
-
-  private next(): Token {
-    const token = this.peek();
-    if (token.type !== 'end') this.index += 1;
-    return token;
-  }
-
-  private isOp(value: OperatorText): boolean {
-    const t = this.peek();
-    return t.type === 'op' && t.value === value;
-  }
-
-  private isKeyword(value: Keyword): boolean {
-    const t = this.peek();
-    return t.type === 'keyword' && t.value === value;
-  }
-
-  private expected(what: string): never {
-    const t = this.peek();
-    return this.fail(`expected ${what} at column ${t.at}, found ${describe(t)}`);
-  }
-
-  private expectOp(value: OperatorText, what = `'${value}'`): Token {
-    if (!this.isOp(value)) this.expected(what);
-    return this.next();
-  }
-
-  /** Records the node's height and refuses trees deeper than the limit. */
-  private node<E extends UserFnExpr>(e: E): E {
-    let height = 1;
-    for (const child of childrenOf(e)) height = Math.max(height, (this.heights.get(child) ?? 1) + 1);
-    if (height > MAX_USERFN_DEPTH) this.tooDeep(e.at);
-    this.heights.set(e, height);
-    return e;
-  }
-
-  private tooDeep(at: number): never {
-    return this.fail(`the function is nested too deeply at column ${at} (at most ${MAX_USERFN_DEPTH} levels)`);
-  }
-
-  /** Guards every recursive rule against unbounded nesting before the tree is even built. */
-  private nested<T>(at: number, parse: () => T): T {
-    if (++this.nesting > MAX_USERFN_DEPTH) this.tooDeep(at);
-    try {
-      return parse();
-    } finally {
-      this.nesting -= 1;
-    }
+class Parser extends TokenParser<Token, UserFnExpr, OperatorText, Keyword> {
+  constructor(tokens: Token[], field: string) {
+    super(tokens, field, { maxDepth: MAX_USERFN_DEPTH, noun: 'function', children: childrenOf });
   }
 
   parseFunction(): UserFnExpr {
@@ -245,7 +179,7 @@ class Parser {
     if (!this.isOp('(')) {
       const t = this.peek();
       return this.fail(
-        `expected '(' after the function name '${snippet(name.text)}' at column ${t.at}, found ${describe(t)}; ` +
+        `expected '(' after the function name '${snippet(name.text)}' at column ${t.at}, found ${this.describe(t)}; ` +
           "there are no variables: read result fields with get('$.field')",
       );
     }
