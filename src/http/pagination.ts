@@ -26,3 +26,13 @@ export function listMetadata(list: string, next: number | undefined): { page_key
   if (next === undefined) return {};
   return { page_key: Buffer.from(JSON.stringify({ l: list, a: next })).toString('base64url') };
 }
+
+/**
+ * One page of a list held in memory (built-in catalogues): the items and the metadata, paged by
+ * position so the same page keys work as for stored lists.
+ */
+export function pageOf<T>(list: string, all: readonly T[], limit: number, pageKey: string | undefined): { items: T[]; metadata: { page_key?: string } } {
+  const start = decodePageKey(list, pageKey) ?? 0;
+  const next = start + limit < all.length ? start + limit : undefined;
+  return { items: all.slice(start, start + limit), metadata: listMetadata(list, next) };
+}

@@ -4,8 +4,8 @@ import type { EncoderSpec } from '../../providers/encoders/registry.js';
 import { ThreadedEncoder, workersAvailable } from '../../providers/encoders/threaded.js';
 import type { Encoder } from '../../providers/encoders/types.js';
 import type { EncoderRecord, Page, PageRequest, Storage } from '../../storage/types.js';
-import { checkRegex } from '../regex.js';
 import { invalidField, notFound } from '../errors.js';
+import { listFixedThenStored } from '../fixed-then-stored.js';
 import { httpUri } from '../http-uri.js';
 
 export type EncoderFactory = (spec: EncoderSpec) => Encoder;
@@ -108,15 +108,13 @@ export class EncoderService {
   }
 
   async list(page: PageRequest, filter: { filter?: string }): Promise<Page<EncoderView>> {
-    const re = checkRegex('filter', filter.filter);
-    const after = page.after ?? 0;
-    // One paging order: built-ins at positions 1..99, registered encoders at their ids (>= 100).
-    const entries = this.fixed.map((v, i) => ({ pos: i + 1, v })).filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
-    const stored = await this.storage.encoders.list({ limit: page.limit, after: Math.max(after, 99) }, { nameRegex: re });
-    entries.push(...stored.items.map((r) => ({ pos: r.id, v: view(r) })));
-    const shown = entries.slice(0, page.limit);
-    const more = entries.length > page.limit || stored.next !== undefined;
-    return { items: shown.map((e) => e.v), ...(more ? { next: shown.at(-1)!.pos } : {}) };
+    return listFixedThenStored(
+      this.fixed,
+      page,
+      filter.filter,
+      (p, nameRegex) => this.storage.encoders.list(p, { nameRegex }),
+      (r) => ({ pos: r.id, view: view(r) }),
+    );
   }
 
   /** Registers a remote encoder after one trial call, which also learns its dimension. */

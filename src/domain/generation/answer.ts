@@ -1,7 +1,7 @@
 import { createCitationFormatter, formatCitations } from '../../generation/citations.js';
 import { resolveLanguage } from '../../generation/languages.js';
 import { DEFAULT_PROMPT_TEMPLATE, renderPrompt } from '../../generation/prompt/render.js';
-import type { GroundingResult, LanguageModel, PriorTurn } from '../../generation/types.js';
+import type { GroundingResult, PriorTurn } from '../../generation/types.js';
 import { QuarryError } from '../errors.js';
 import type { QueryPlan } from '../query/plan.js';
 import type { HistoryExtra, QueryService, SearchResult } from '../query/query.js';
@@ -101,7 +101,7 @@ export class AnswerService {
       let raw = '';
       let answer = '';
       try {
-        for await (const chunk of generate(model, {
+        for await (const chunk of model.generate({
           query: plan.query,
           results: used,
           messages: prompt.messages,
@@ -179,10 +179,6 @@ function commonLanguage(results: readonly GroundingResult[]): string | undefined
     if (typeof lang === 'string') counts.set(lang, (counts.get(lang) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
-function generate(model: LanguageModel, input: Parameters<LanguageModel['generate']>[0]): AsyncIterable<string> {
-  return model.generate(input);
 }
 
 /**

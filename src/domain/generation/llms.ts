@@ -5,7 +5,7 @@ import { LlmError } from '../../generation/types.js';
 import { OpenAICompatibleLlm, type RemoteLlmSpec } from '../../providers/llms/openai-compatible.js';
 import type { LlmRecord, Page, PageRequest, Storage } from '../../storage/types.js';
 import { forbidden, invalidField, notFound, QuarryError } from '../errors.js';
-import { checkRegex } from '../regex.js';
+import { listFixedThenStored } from '../fixed-then-stored.js';
 import { BUILTIN_LLMS, fixedLlms, presets, type BuiltinLlm, type Preset } from './catalog.js';
 import { GgufLlm, type GgufSpec } from '../../providers/llms/gguf.js';
 import { httpUri } from '../http-uri.js';
@@ -55,6 +55,8 @@ export class LlmService {
   readonly presets: readonly Preset[];
   /** Built-ins, then configured GGUF models, at positions below 100. */
   private readonly fixed: readonly BuiltinLlm[];
+  /** How the fixed ones are shown: the first (the built-in summariser) is the default. */
+  private readonly fixedViews: readonly LlmView[];
   /** GGUF models, loaded on first use and kept for the life of the server. */
   private readonly local = new Map<string, GgufLlm>();
 
@@ -67,26 +69,22 @@ export class LlmService {
   ) {
     this.presets = presets(presetLlms);
     this.fixed = fixedLlms(gguf);
+    this.fixedViews = this.fixed.map((b, i) => ({ id: b.id, name: b.name, description: b.description, enabled: true, default: i === 0 }));
   }
 
   async list(page: PageRequest, filter: { filter?: string }): Promise<Page<LlmView>> {
-    const re = checkRegex('filter', filter.filter);
-    const after = page.after ?? 0;
-    const fixed = this.fixed.map((b, i): { pos: number; v: LlmView } => ({ pos: i + 1, v: { id: b.id, name: b.name, description: b.description, enabled: true, default: i === 0 } }));
-    const entries = fixed.filter((e) => e.pos > after && (!re || new RegExp(re).test(e.v.name)));
-    const stored = await this.storage.llms.list({ limit: page.limit, after: Math.max(after, 99) }, re ? { nameRegex: re } : {});
-    entries.push(...stored.items.map((r) => ({ pos: position(r.id), v: view(r) })));
-    const shown = entries.slice(0, page.limit);
-    const more = entries.length > page.limit || stored.next !== undefined;
-    return { items: shown.map((e) => e.v), ...(more ? { next: shown.at(-1)!.pos } : {}) };
+    return listFixedThenStored(
+      this.fixedViews,
+      page,
+      filter.filter,
+      (p, nameRegex) => this.storage.llms.list(p, nameRegex ? { nameRegex } : {}),
+      (r) => ({ pos: position(r.id), view: view(r) }),
+    );
   }
 
   async get(id: string): Promise<LlmView> {
-    const builtin = this.fixed.findIndex((b) => b.id === id);
-    if (builtin >= 0) {
-      const b = this.fixed[builtin]!;
-      return { id: b.id, name: b.name, description: b.description, enabled: true, default: builtin === 0 };
-    }
+    const fixed = this.fixedViews.find((v) => v.id === id);
+    if (fixed) return fixed;
     const r = await this.storage.llms.get(id);
     if (!r) throw notFound('LLM', id);
     return view(r);

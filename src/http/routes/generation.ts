@@ -3,7 +3,7 @@ import { DocumentParams } from '../schemas/documents.js';
 import {
   CorrectBody, CorrectResponse, EvaluateBody, EvaluateResponse, ListCorrectorsResponse, SummarizeBody, SummarizeResponse,
 } from '../schemas/generation.js';
-import { decodePageKey, listMetadata, pagingQuery } from '../pagination.js';
+import { pageOf, pagingQuery } from '../pagination.js';
 import { clientGone } from '../client-gone.js';
 import { sendEventStream } from '../sse.js';
 import { op, type App, type Services } from '../types.js';
@@ -25,10 +25,8 @@ export function generationRoutes(app: App, { consistency, correctors, summaries 
       response: { 200: ListCorrectorsResponse },
     },
     handler: async (req) => {
-      const all = correctors.list(req.query.filter);
-      const start = decodePageKey('hallucination_correctors', req.query.page_key) ?? 0;
-      const next = start + req.query.limit < all.length ? start + req.query.limit : undefined;
-      return { hallucination_correctors: all.slice(start, start + req.query.limit), metadata: listMetadata('hallucination_correctors', next) };
+      const page = pageOf('hallucination_correctors', correctors.list(req.query.filter), req.query.limit, req.query.page_key);
+      return { hallucination_correctors: page.items, metadata: page.metadata };
     },
   });
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { CompletionRequest } from '../../domain/generation/completions.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../../generation/prompt/render.js';
-import { decodePageKey, listMetadata, pagingQuery } from '../pagination.js';
+import { decodePageKey, listMetadata, pageOf, pagingQuery } from '../pagination.js';
 import { ChatCompletionBody, CreateLlmBody, ListLlmsResponse, ListPresetsResponse, Llm } from '../schemas/generation.js';
 import { PathId } from '../schemas/common.js';
 import { clientGone } from '../client-gone.js';
@@ -53,10 +53,11 @@ export function llmRoutes(app: App, { llms, completions }: Services): void {
     handler: async (req) => {
       const { limit, page_key, llm_name } = req.query;
       const all = llms.presets.filter((p) => llm_name === undefined || p.llm_name === llm_name);
-      const start = decodePageKey('generation_presets', page_key) ?? 0;
-      const items = all.slice(start, start + limit).map((p) => ({ ...p, prompt_template: p.prompt_template ?? DEFAULT_PROMPT_TEMPLATE }));
-      const next = start + limit < all.length ? start + limit : undefined;
-      return { generation_presets: items, metadata: listMetadata('generation_presets', next) };
+      const page = pageOf('generation_presets', all, limit, page_key);
+      return {
+        generation_presets: page.items.map((p) => ({ ...p, prompt_template: p.prompt_template ?? DEFAULT_PROMPT_TEMPLATE })),
+        metadata: page.metadata,
+      };
     },
   });
 

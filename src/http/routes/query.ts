@@ -4,7 +4,7 @@ import { generationSettings } from '../../domain/generation/params.js';
 import { checkRegex } from '../../domain/regex.js';
 import { planCorpusQuery, planQuery, planSearchCorpus, type QueryPlan } from '../../domain/query/plan.js';
 import type { QueryOutcome } from '../../domain/query/query.js';
-import { decodePageKey, listMetadata } from '../pagination.js';
+import { decodePageKey, listMetadata, pageOf } from '../pagination.js';
 import { principalOf } from '../plugins/auth.js';
 import { CorpusKeyParams } from '../schemas/corpora.js';
 import {
@@ -88,10 +88,8 @@ export function queryRoutes(app: App, { query, queryHistory, rerankers, answers 
       const pattern = checkRegex('filter', req.query.filter);
       const re = pattern ? new RegExp(pattern) : null;
       const all = rerankers.catalog.entries.filter((r) => r.listed && (!re || re.test(r.name)));
-      const start = decodePageKey('rerankers', req.query.page_key) ?? 0;
-      const items = all.slice(start, start + req.query.limit);
-      const next = start + req.query.limit < all.length ? start + req.query.limit : undefined;
-      return { rerankers: items.map((r) => ({ id: r.id, name: r.name, enabled: true })), metadata: listMetadata('rerankers', next) };
+      const page = pageOf('rerankers', all, req.query.limit, req.query.page_key);
+      return { rerankers: page.items.map((r) => ({ id: r.id, name: r.name, enabled: true })), metadata: page.metadata };
     },
   });
 }
