@@ -31,21 +31,19 @@
  * With `cpuProfile`, the servers run under `node --cpu-prof` (profiles in bench/results/profiles/)
  * and the report adds where the server spent its time; the rates are then a little pessimistic.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitSentences } from '../src/ingestion/chunkers/index.js';
-import type { CoreDocumentBody, DocumentBody, StructuredDocumentBody } from '../src/ingestion/documents.js';
-import { normalizeDocument } from '../src/ingestion/normalize.js';
+import type { DocumentBody } from '../src/ingestion/documents.js';
 import { createEncoder } from '../src/providers/encoders/registry.js';
 import type { Encoder } from '../src/providers/encoders/types.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
 import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
-import { prng } from './prng.js';
+import { cpuSeconds, memoryOf, round } from './measure.js';
+import { generatedDocs, MANPAGES, manPageBody, partTexts, readManPages, workSet, type WorkSet } from './indexing-data.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MANPAGES = fileURLToPath(new URL('../../shared/datasets/manpages/docs.jsonl', import.meta.url));
 const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
 const HOST = '127.0.0.1';
 const ENCODER_NAME = 'quarry-static-glove-100d';
@@ -76,80 +74,7 @@ export const INDEXING_DEFAULTS: Omit<IndexingOptions, 'log'> = {
   cpuProfile: false,
 };
 
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const MiB = 1024 * 1024;
-
-// ---------------------------------------------------------------------------------------------
-// Work sets
-
-interface WorkSet {
-  name: 'manpages' | 'generated';
-  description: string;
-  corpus: string;
-  /** Serialised request bodies, one per document. */
-  bodies: Buffer[];
-  /** The part texts the server will embed, one array per document (one encoder call each). */
-  batches: string[][];
-  parts: number;
-}
-
-export interface ManPage {
-  id: string;
-  title: string;
-  text: string;
-}
-
-export function readManPages(): ManPage[] {
-  return readFileSync(MANPAGES, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as ManPage);
-}
-
-const manPageBody = (page: ManPage, id = page.id): StructuredDocumentBody => ({
-  type: 'structured',
-  id,
-  title: page.title,
-  sections: [{ text: page.text }],
-  chunking_strategy: { type: 'sentence_chunking_strategy' },
-});
-
-/** The texts the server's ingestion pipeline will embed for this body, in its order. */
-const partTexts = (body: DocumentBody): string[] => normalizeDocument(body).parts.map((p) => p.text);
-
-function workSet(name: WorkSet['name'], description: string, corpus: string, docs: DocumentBody[]): WorkSet {
-  const batches = docs.map(partTexts);
-  return {
-    name,
-    description,
-    corpus,
-    bodies: docs.map((d) => Buffer.from(JSON.stringify(d))),
-    batches,
-    parts: batches.reduce((n, b) => n + b.length, 0),
-  };
-}
-
-
-/** Core documents of `perDocument` parts, each part 1–3 consecutive sentences of one manpage. */
-export function generatedDocs(pages: ManPage[], totalParts: number, perDocument: number, seed: number, idPrefix: string): CoreDocumentBody[] {
-  const pool = pages.map((p) => splitSentences(p.text).map((c) => c.text)).filter((s) => s.length > 0);
-  const rand = prng(seed);
-  const pick = (n: number) => Math.floor(rand() * n);
-  const docs: CoreDocumentBody[] = [];
-  for (let made = 0, d = 0; made < totalParts; d++) {
-    const n = Math.min(perDocument, totalParts - made);
-    const parts = [];
-    for (let j = 0; j < n; j++) {
-      const sentences = pool[pick(pool.length)]!;
-      const k = Math.min(1 + pick(3), sentences.length);
-      const start = pick(sentences.length - k + 1);
-      parts.push({ text: sentences.slice(start, start + k).join(' ') });
-    }
-    docs.push({ type: 'core', id: `${idPrefix}${String(d).padStart(6, '0')}`, document_parts: parts });
-    made += n;
-  }
-  return docs;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Server process
@@ -169,19 +94,6 @@ function stopServer({ child }: Server, graceMs: number): Promise<void> {
   return stopBenchServer(child, graceMs);
 }
 
-/** Peak (VmHWM) and current (VmRSS) resident set of a process, in bytes (Linux). */
-function memoryOf(pid: number): { peakRssBytes: number; rssBytes: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { peakRssBytes: kb('VmHWM'), rssBytes: kb('VmRSS') };
-}
-
-/** User + system CPU seconds a process has used so far (Linux, 100 clock ticks per second). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 // ---------------------------------------------------------------------------------------------
 // HTTP

@@ -29,6 +29,7 @@ import { planCorpusQuery } from '../src/domain/query/plan.js';
 import { createSqliteStorage } from '../src/storage/sqlite/index.js';
 import { runPeers, type PeerCorpus, type PeerMode, type PeerQuery, type PeerReport, type PeerTiming } from './peers/index.js';
 import { timeQueries } from './peers/types.js';
+import { round } from './measure.js';
 
 const K = 10;
 const WARMUP = 10;
@@ -205,7 +206,6 @@ function merge(a: PeerReport, b: PeerReport | undefined): PeerReport {
   };
 }
 
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export function formatInProcess(r: InProcessReport): string[] {
   const lines = [

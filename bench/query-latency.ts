@@ -22,9 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { generatedDocs, httpRun, INDEXING_DEFAULTS, readManPages, type HttpRun } from './indexing.js';
+import { httpRun, INDEXING_DEFAULTS, type HttpRun } from './indexing.js';
+import { generatedDocs, readManPages } from './indexing-data.js';
 import { formatInProcess, runInProcess, type InProcessReport } from './query-inprocess.js';
 import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
+import { round } from './measure.js';
 
 const QUERIES = fileURLToPath(new URL('../../shared/datasets/manpages/queries.jsonl', import.meta.url));
 const FILTER = 'doc.bucket < 5';
@@ -90,7 +92,6 @@ export interface QueryLatencyReport {
   totalSeconds: number;
 }
 
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function readQueries(): string[] {
   return readFileSync(QUERIES, 'utf8')

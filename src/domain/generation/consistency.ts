@@ -2,7 +2,7 @@ import { FCS_LANGUAGES } from '../../generation/consistency/cues.js';
 import { LexicalConsistencyScorer, MAX_FCS_INPUT_CHARS } from '../../generation/consistency/lexical-scorer.js';
 import { confidentLanguage } from '../../generation/languages.js';
 import type { ConsistencyScorer } from '../../generation/types.js';
-import type { OnnxConsistencySpec } from '../../providers/consistency/onnx-hhem.js';
+import type { OnnxConsistencySpec } from '../../providers/consistency/onnx-consistency.js';
 import { invalidField, QuarryError, unprocessable } from '../errors.js';
 import type { QueryWarning } from './answer.js';
 
@@ -24,7 +24,7 @@ export const VECTARA_FCS_MODEL = 'hhem_v2.3';
  */
 /** Imported on first use: a server without ONNX models never loads onnxruntime. */
 const loadOnnx = async (spec: OnnxConsistencySpec): Promise<ConsistencyScorer & { close(): Promise<void> }> =>
-  new (await import('../../providers/consistency/onnx-hhem.js')).OnnxConsistencyScorer(spec);
+  new (await import('../../providers/consistency/onnx-consistency.js')).OnnxConsistencyScorer(spec);
 
 export class FactualConsistency {
   private readonly builtin = new LexicalConsistencyScorer();

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OnnxConsistencyScorer } from '../../../src/providers/consistency/onnx-hhem.js';
+import { OnnxConsistencyScorer } from '../../../src/providers/consistency/onnx-consistency.js';
 import { removeModelDirs, writeModelDir } from '../rerankers/tiny-cross-encoder.js';
 
 const scorers: OnnxConsistencyScorer[] = [];
