@@ -47,6 +47,8 @@ import { consoleApiRoutes } from './http/routes/console-api.js';
 import { registerConsole } from './http/console.js';
 import { UploadService } from './domain/documents/upload.js';
 import { registerMultipart, uploadRoutes } from './http/routes/upload.js';
+import { FilteredParts } from './retrieval/filtered-parts.js';
+import { LexicalIndexes } from './retrieval/lexical/lexical-indexes.js';
 import { VectorIndexes } from './retrieval/vector-index.js';
 import { registerJsonBody } from './http/plugins/json-body.js';
 import { CorpusService, replaceFilterAttributesJob } from './domain/corpora/corpora.js';
@@ -117,7 +119,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const jobs = new JobService(storage, runner.wake);
   const rerankers = new RerankerModels(config.onnx_rerankers);
   const documents = new DocumentService(storage, encoders, compileDocumentFilter);
-  const query = new QueryService(storage, encoders, new VectorIndexes(storage.search), rerankers);
+  const query = new QueryService(storage, encoders, new VectorIndexes(storage.search), new LexicalIndexes(storage.search), new FilteredParts(storage.search), rerankers);
   const r = config.llm_requests;
   const llms = new LlmService(storage, vault, config.generation_preset_llms, (spec) =>
     new OpenAICompatibleLlm(spec, {

@@ -1,5 +1,6 @@
 import { exactSearch, MetricKind } from 'usearch';
 import type { PartsVersion, SearchRepository } from '../storage/types.js';
+import { CorpusSnapshots } from './corpus-snapshots.js';
 
 export interface VectorHit {
   id: number;
@@ -7,14 +8,24 @@ export interface VectorHit {
   cosine: number;
 }
 
-const LOAD_BATCH = 10_000;
-const FILTER_CACHE_ENTRIES = 64;
+/** Bytes of filtered sub-matrices kept for repeated filters (see `nearest`). */
+const SUBSET_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** A set of parts a filter lets through: its ids (ascending) and a key naming the set. */
+export interface AllowedParts {
+  key: string;
+  ids: readonly number[];
+}
 
 /**
  * One corpus's vectors in a single contiguous matrix, the layout the SIMD kernel reads. Rows are
  * in part id order; ids only grow, so new parts append.
  */
 class CorpusMatrix {
+  /** Filtered sub-matrices, by the key of their allowed set. */
+  readonly subsets = new Map<string, { data: Float32Array; ids: number[] }>();
+  subsetBytes = 0;
+
   dims = 0;
   count = 0;
   ids = new Float64Array(1024);
@@ -25,6 +36,7 @@ class CorpusMatrix {
   constructor(public version: PartsVersion) {}
 
   append(batch: ReadonlyArray<{ id: number; vector: Float32Array }>): void {
+    this.dropSubsets();
     for (const { id, vector } of batch) {
       this.maxId = Math.max(this.maxId, id);
       if (vector.length === 0) continue;
@@ -53,6 +65,7 @@ class CorpusMatrix {
 
   /** Keeps only the rows whose id is in `live` (ascending), in order. */
   retain(live: readonly number[]): void {
+    this.dropSubsets();
     const keep = new Set(live);
     let w = 0;
     this.rows.clear();
@@ -65,6 +78,35 @@ class CorpusMatrix {
       w++;
     }
     this.count = w;
+  }
+
+  private dropSubsets(): void {
+    this.subsets.clear();
+    this.subsetBytes = 0;
+  }
+
+  /**
+   * The rows of the allowed parts packed into their own matrix, built once per allowed set:
+   * packing half of 100,000 vectors costs far more than searching them.
+   */
+  subset(allowed: AllowedParts): { data: Float32Array; ids: number[] } {
+    const cached = this.subsets.get(allowed.key);
+    if (cached) return cached;
+    const ids: number[] = [];
+    for (const id of allowed.ids) if (this.rows.has(id)) ids.push(id);
+    const data = new Float32Array(ids.length * this.dims);
+    ids.forEach((id, i) => data.set(this.vector(id)!, i * this.dims));
+    const entry = { data, ids };
+    while (this.subsets.size > 0 && this.subsetBytes + data.byteLength > SUBSET_CACHE_BYTES) {
+      const [oldest, old] = this.subsets.entries().next().value!;
+      this.subsets.delete(oldest);
+      this.subsetBytes -= old.data.byteLength;
+    }
+    if (data.byteLength <= SUBSET_CACHE_BYTES) {
+      this.subsets.set(allowed.key, entry);
+      this.subsetBytes += data.byteLength;
+    }
+    return entry;
   }
 
   vector(id: number): Float32Array | null {
@@ -81,67 +123,33 @@ function dot(a: Float32Array, b: Float32Array): number {
 
 /**
  * Exact nearest-neighbour search over each corpus's vectors, held in memory and kept current
- * with the database: before each search the corpus's change counters are compared, new parts are
- * appended, removed ones dropped, and a re-embedded corpus reloaded. Exact (brute force through
- * usearch's SIMD kernel) rather than approximate: about 2 ms for 100,000 100-dimensional vectors
- * on one core, with recall 1, and nothing to build at start.
+ * with the database (retrieval/corpus-snapshots). Exact (brute force through usearch's SIMD
+ * kernel) rather than approximate: about 2 ms for 100,000 100-dimensional vectors on one core,
+ * with recall 1, and nothing to build at start.
  */
 export class VectorIndexes {
-  private readonly corpora = new Map<number, CorpusMatrix>();
-  private readonly refreshing = new Map<number, Promise<CorpusMatrix | null>>();
-  /** Part ids that passed recent filters, per corpus version: apps tend to repeat their filters. */
-  private readonly filtered = new Map<string, readonly number[]>();
+  private readonly snapshots;
 
-  constructor(private readonly search: SearchRepository) {}
-
-  /** The corpus's matrix, brought up to date; null when the corpus no longer exists. */
-  async current(corpusId: number): Promise<CorpusMatrix | null> {
-    const pending = this.refreshing.get(corpusId);
-    if (pending) return pending;
-    const version = await this.search.version(corpusId);
-    const cached = this.corpora.get(corpusId);
-    if (!version) {
-      this.corpora.delete(corpusId);
-      return null;
-    }
-    if (cached && cached.version.parts === version.parts && cached.version.vectors === version.vectors) return cached;
-    const work = this.refresh(corpusId, version, cached).finally(() => this.refreshing.delete(corpusId));
-    this.refreshing.set(corpusId, work);
-    return work;
-  }
-
-  private async refresh(corpusId: number, version: PartsVersion, cached: CorpusMatrix | undefined): Promise<CorpusMatrix> {
-    const matrix = cached && cached.version.vectors === version.vectors ? cached : new CorpusMatrix(version);
-    for (;;) {
-      const batch = await this.search.vectorsAfter(corpusId, matrix.maxId, LOAD_BATCH);
-      matrix.append(batch);
-      if (batch.length < LOAD_BATCH) break;
-    }
-    if (matrix.count !== (await this.search.partCount(corpusId))) matrix.retain(await this.search.partIds(corpusId));
-    matrix.version = version;
-    this.corpora.set(corpusId, matrix);
-    return matrix;
+  constructor(search: SearchRepository) {
+    this.snapshots = new CorpusSnapshots(search, (version) => new CorpusMatrix(version), (corpusId, afterId, limit) =>
+      search.vectorsAfter(corpusId, afterId, limit),
+    );
   }
 
   /**
-   * The `k` parts closest to `query`; `allowed` (ascending ids, from a compiled filter) restricts
-   * the search to those parts.
+   * The `k` parts closest to `query`; `allowed` (from a compiled filter) restricts the search to
+   * those parts.
    */
-  async nearest(corpusId: number, query: Float32Array, k: number, allowed?: readonly number[]): Promise<VectorHit[]> {
-    const m = await this.current(corpusId);
+  async nearest(corpusId: number, query: Float32Array, k: number, allowed?: AllowedParts): Promise<VectorHit[]> {
+    const m = await this.snapshots.current(corpusId);
     if (!m || m.count === 0 || k <= 0 || query.length !== m.dims) return [];
-    let data = m.data.subarray(0, m.count * m.dims);
+    let data: Float32Array = m.data.subarray(0, m.count * m.dims);
     let ids: ArrayLike<number> = m.ids;
     if (allowed) {
-      const rows: number[] = [];
-      for (const id of allowed) {
-        const v = m.vector(id);
-        if (v) rows.push(id);
-      }
-      if (rows.length === 0) return [];
-      data = new Float32Array(rows.length * m.dims);
-      rows.forEach((id, i) => data.set(m.vector(id)!, i * m.dims));
-      ids = rows;
+      const subset = m.subset(allowed);
+      if (subset.ids.length === 0) return [];
+      data = subset.data;
+      ids = subset.ids;
     }
     const n = data.length / m.dims;
     const found = exactSearch(data, query, m.dims, Math.min(k, n), MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
@@ -152,29 +160,9 @@ export class VectorIndexes {
     return out;
   }
 
-  /**
-   * The ids a filter lets through, from `load` (the storage query) or from a small cache keyed by
-   * the filter's SQL and parameters and the corpus's version, so it is never stale.
-   */
-  async filteredIds(corpusId: number, filterKey: string, load: () => Promise<number[]>): Promise<readonly number[]> {
-    const m = await this.current(corpusId);
-    if (!m) return [];
-    const key = `${corpusId}|${m.version.parts}|${m.version.vectors}|${filterKey}`;
-    const hit = this.filtered.get(key);
-    if (hit) {
-      this.filtered.delete(key);
-      this.filtered.set(key, hit);
-      return hit;
-    }
-    const ids = await load();
-    this.filtered.set(key, ids);
-    if (this.filtered.size > FILTER_CACHE_ENTRIES) this.filtered.delete(this.filtered.keys().next().value!);
-    return ids;
-  }
-
   /** Cosine similarity of the query to each given part (null for a part without a vector). */
   async similarities(corpusId: number, query: Float32Array, ids: readonly number[]): Promise<Map<number, number>> {
-    const m = await this.current(corpusId);
+    const m = await this.snapshots.current(corpusId);
     const out = new Map<number, number>();
     if (!m || query.length !== m.dims) return out;
     for (const id of ids) {
@@ -186,6 +174,6 @@ export class VectorIndexes {
 
   /** The stored vector of a part, for re-rankers that compare results (MMR). */
   async vectorOf(corpusId: number, id: number): Promise<Float32Array | null> {
-    return (await this.current(corpusId))?.vector(id) ?? null;
+    return (await this.snapshots.current(corpusId))?.vector(id) ?? null;
   }
 }

@@ -23,6 +23,13 @@ export interface LexicalHit {
   score: number;
 }
 
+/** A part as the full-text index holds it: the terms of its text and of its document's title. */
+export interface PartTerms {
+  id: number;
+  text: string[];
+  title: string[];
+}
+
 /** A part as a search result shows it, with its document's data. */
 export interface HitRecord {
   id: number;
@@ -59,6 +66,13 @@ export interface SearchRepository {
    * filter; `onlyIds` restricts the match to those parts (to score candidates found otherwise).
    */
   lexical(corpusId: number, match: string, options: { filter?: PartFilter; limit: number; titleWeight: number; onlyIds?: readonly number[] }): Promise<LexicalHit[]>;
+  /**
+   * Parts with id > afterId, in id order, at most `limit`, as terms of the full-text index (for
+   * the in-memory lexical index, retrieval/lexical, which scores as the full-text index does).
+   */
+  termsAfter(corpusId: number, afterId: number, limit: number): Promise<PartTerms[]>;
+  /** The terms the full-text index makes of each text (a word may give none, or several). */
+  termsOf(texts: readonly string[]): Promise<string[][]>;
   /** How many of the corpus's parts match an FTS5 MATCH expression (document frequency of a term). */
   matchCount(corpusId: number, match: string): Promise<number>;
   /** The parts with these ids (any order; missing ids are skipped). */

@@ -16,6 +16,7 @@ import type { ChatRepository, LlmRepository } from './generation-types.js';
 
 export type {
   PartsVersion,
+  PartTerms,
   PartFilter,
   LexicalHit,
   HitRecord,

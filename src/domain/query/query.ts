@@ -7,8 +7,11 @@ import { parseLexicalQuery, toFtsMatch, type LexicalQuery } from '../../retrieva
 import { builtinRescore } from '../../retrieval/rerank/builtin.js';
 import { runStages } from '../../retrieval/rerank/chain.js';
 import type { RerankCandidate, Rescore } from '../../retrieval/rerank/types.js';
-import type { VectorIndexes } from '../../retrieval/vector-index.js';
-import type { CorpusRecord, HitRecord, PartFilter, Storage } from '../../storage/types.js';
+import type { FilteredParts } from '../../retrieval/filtered-parts.js';
+import type { LexicalIndexes } from '../../retrieval/lexical/lexical-indexes.js';
+import type { TermQuery } from '../../retrieval/lexical/memory-index.js';
+import type { AllowedParts, VectorIndexes } from '../../retrieval/vector-index.js';
+import type { CorpusRecord, HitRecord, LexicalHit, PartFilter, Storage } from '../../storage/types.js';
 import type { EncoderService } from '../encoders/encoders.js';
 import { forbidden, invalidField, notFound } from '../errors.js';
 import { defaultLexicalInterpolation, TITLE_WEIGHT } from './defaults.js';
@@ -57,6 +60,8 @@ interface PreparedCorpus {
   text: string;
   lexical: LexicalQuery;
   match: string | null;
+  /** The query as the in-memory lexical index takes it; null sends it to the full-text index. */
+  terms: TermQuery | null;
   filter?: PartFilter;
   lambda: number;
   kind: EmbeddingKind;
@@ -85,6 +90,8 @@ export class QueryService {
     private readonly storage: Storage,
     private readonly encoders: EncoderService,
     private readonly vectors: VectorIndexes,
+    private readonly lexicalIndexes: LexicalIndexes,
+    private readonly filtered: FilteredParts,
     private readonly rerankers: RerankerModels,
   ) {}
 
@@ -180,6 +187,7 @@ export class QueryService {
         text,
         lexical,
         match: toFtsMatch(lexical),
+        terms: await this.lexicalIndexes.termQuery(lexical),
         ...(filter ? { filter } : {}),
         lambda: spec.lexical_interpolation ?? defaultLexicalInterpolation(corpus.encoder_name),
         kind: embeddingKind(spec.semantics ?? 'default', corpus),
@@ -198,10 +206,12 @@ export class QueryService {
     const idf = new Map<string, number>();
     const first = prepared[0];
     if (first) {
-      const n = Math.max(1, await this.storage.search.partCount(first.corpus.id));
+      const corpusId = first.corpus.id;
       for (const w of this.allWords(prepared)) {
-        const df = await this.storage.search.matchCount(first.corpus.id, `"${w.replaceAll('"', '""')}"`);
-        idf.set(w, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+        const known = await this.lexicalIndexes.documentFrequency(corpusId, w);
+        const n = known ? known.parts : Math.max(1, await this.storage.search.partCount(corpusId));
+        const df = known ? known.df : await this.storage.search.matchCount(corpusId, `"${w.replaceAll('"', '""')}"`);
+        idf.set(w, Math.log(1 + (Math.max(1, n) - df + 0.5) / (df + 0.5)));
       }
     }
     return idf;
@@ -221,20 +231,17 @@ export class QueryService {
   // -- retrieval -----------------------------------------------------------------------------
 
   private async retrieve(p: PreparedCorpus, vector: Float32Array | undefined, pool: number): Promise<Scored[]> {
-    const { search } = this.storage;
     const corpusId = p.corpus.id;
     const candidates = new Map<number, FusionInput>();
     const useLexical = p.lambda > 0 && p.match !== null;
+    // The filter's parts, read once for whichever side needs them as a set.
+    let allowed: Promise<AllowedParts | undefined> | undefined;
+    const allowedParts = () => (allowed ??= p.filter ? this.filtered.ids(corpusId, p.filter) : Promise.resolve(undefined));
     if (useLexical) {
-      const found = await search.lexical(corpusId, p.match!, { ...(p.filter ? { filter: p.filter } : {}), limit: pool, titleWeight: TITLE_WEIGHT });
-      for (const h of found) candidates.set(h.id, { id: h.id, lexical: h.score });
+      for (const h of await this.lexicalTop(p, pool, allowedParts)) candidates.set(h.id, { id: h.id, lexical: h.score });
     }
     if (vector && p.lambda < 1) {
-      const filter = p.filter;
-      const allowed = filter
-        ? await this.vectors.filteredIds(corpusId, JSON.stringify([filter.sql, filter.params]), () => search.filteredIds(corpusId, filter))
-        : undefined;
-      const near = await this.vectors.nearest(corpusId, vector, pool, allowed);
+      const near = await this.vectors.nearest(corpusId, vector, pool, await allowedParts());
       const vectorOnly: number[] = [];
       for (const h of near) {
         const c = candidates.get(h.id);
@@ -248,18 +255,36 @@ export class QueryService {
       const missingCosine = [...candidates.values()].filter((c) => c.cosine === undefined).map((c) => c.id);
       for (const [id, cos] of await this.vectors.similarities(corpusId, vector, missingCosine)) candidates.get(id)!.cosine = cos;
       if (useLexical && vectorOnly.length > 0) {
-        const lex = await search.lexical(corpusId, p.match!, { limit: vectorOnly.length, titleWeight: TITLE_WEIGHT, onlyIds: vectorOnly });
-        for (const h of lex) candidates.get(h.id)!.lexical = h.score;
+        for (const h of await this.lexicalScores(p, vectorOnly)) candidates.get(h.id)!.lexical = h.score;
       }
     }
     let fused = fuse([...candidates.values()], p.lambda);
     if (Object.keys(p.weights).length > 0 && fused.length > 0) {
-      const parts = new Map((await search.hits(fused.map((f) => f.id))).map((h) => [h.id, h]));
+      const parts = new Map((await this.storage.search.hits(fused.map((f) => f.id))).map((h) => [h.id, h]));
       fused = fused
         .map((f) => ({ id: f.id, score: f.score + customDimensionBoost(p.weights, parts.get(f.id)?.custom_dimensions ?? {}) }))
         .sort((a, b) => b.score - a.score || a.id - b.id);
     }
     return fused.slice(0, pool).map((f) => ({ id: f.id, corpusIndex: p.index, score: f.score }));
+  }
+
+  /**
+   * The best lexical matches: from the in-memory index when it can answer the query (the filter
+   * applied as the set of parts it lets through), else from the full-text index with the filter
+   * compiled into its statement.
+   */
+  private async lexicalTop(p: PreparedCorpus, limit: number, allowed: () => Promise<AllowedParts | undefined>): Promise<LexicalHit[]> {
+    if (p.terms) {
+      const parts = await allowed();
+      return this.lexicalIndexes.top(p.corpus.id, p.terms, { limit, titleWeight: TITLE_WEIGHT, ...(parts ? { allowed: parts } : {}) });
+    }
+    return this.storage.search.lexical(p.corpus.id, p.match!, { ...(p.filter ? { filter: p.filter } : {}), limit, titleWeight: TITLE_WEIGHT });
+  }
+
+  /** Lexical scores of parts found by the vector side (those the query matches). */
+  private async lexicalScores(p: PreparedCorpus, ids: readonly number[]): Promise<LexicalHit[]> {
+    if (p.terms) return this.lexicalIndexes.scores(p.corpus.id, p.terms, ids, TITLE_WEIGHT);
+    return this.storage.search.lexical(p.corpus.id, p.match!, { limit: ids.length, titleWeight: TITLE_WEIGHT, onlyIds: ids });
   }
 
   // -- presentation --------------------------------------------------------------------------

@@ -78,8 +78,8 @@ export class SqliteDocuments implements DocumentRepository {
     this.bySeq = db.prepare<[number], DocRow>('SELECT * FROM documents WHERE seq = ?');
     this.partsOf = db.prepare<[number], PartRow>('SELECT * FROM parts WHERE doc_seq = ? ORDER BY part_index');
     this.insertDoc = db.prepare(
-      `INSERT INTO documents (corpus_id, doc_id, metadata, tables, images, text_chars, metadata_chars, created_at)
-       VALUES (@corpus_id, @doc_id, @metadata, @tables, @images, @text_chars, @metadata_chars, @created_at)`,
+      `INSERT INTO documents (corpus_id, doc_id, title, metadata, tables, images, text_chars, metadata_chars, created_at)
+       VALUES (@corpus_id, @doc_id, @title, @metadata, @tables, @images, @text_chars, @metadata_chars, @created_at)`,
     );
     this.insertPart = db.prepare(
       `INSERT INTO parts (corpus_id, doc_seq, part_index, text, context, metadata, custom_dimensions, is_title, lang,
@@ -120,6 +120,7 @@ export class SqliteDocuments implements DocumentRepository {
       const { lastInsertRowid } = this.insertDoc.run({
         corpus_id: doc.corpus_id,
         doc_id: doc.doc_id,
+        title: doc.title ?? '',
         metadata: metadataJson,
         tables: JSON.stringify(doc.tables),
         images: JSON.stringify(doc.images),

@@ -1,5 +1,6 @@
-import type { HitRecord, LexicalHit, PartFilter, PartsVersion, SearchRepository } from '../types.js';
+import type { HitRecord, LexicalHit, PartFilter, PartsVersion, PartTerms, SearchRepository } from '../types.js';
 import { bool, type Db } from './database.js';
+import { Fts5Terms } from './fts5-terms.js';
 
 interface HitRow {
   id: number;
@@ -41,6 +42,8 @@ export class SqliteSearch implements SearchRepository {
   private readonly inCorpus;
   private readonly hitsOf;
   private readonly around;
+  private readonly texts;
+  private readonly fts5Terms = new Fts5Terms();
 
   constructor(private readonly db: Db) {
     this.versionOf = db.prepare<[number], { parts: number; vectors: number }>(
@@ -70,6 +73,10 @@ export class SqliteSearch implements SearchRepository {
       `SELECT p.id, p.corpus_id, p.doc_seq, d.doc_id, d.metadata AS doc_metadata, d.tables AS doc_tables, p.part_index,
               p.text, p.metadata, p.custom_dimensions, p.is_title, p.lang, p.table_id
        FROM json_each(?) j CROSS JOIN parts p ON p.id = j.value CROSS JOIN documents d ON d.seq = p.doc_seq`,
+    );
+    this.texts = db.prepare<[number, number, number], { id: number; text: string; title: string }>(
+      `SELECT p.id, p.text, coalesce(d.title, '') AS title FROM parts p JOIN documents d ON d.seq = p.doc_seq
+       WHERE p.corpus_id = ? AND p.id > ? ORDER BY p.id LIMIT ?`,
     );
     this.around = db.prepare<[number, number, number], { part_index: number; text: string }>(
       'SELECT part_index, text FROM parts WHERE doc_seq = ? AND part_index BETWEEN ? AND ? ORDER BY part_index',
@@ -166,6 +173,19 @@ export class SqliteSearch implements SearchRepository {
     // Complete when enough are in the corpus, or when the window held every match there is.
     if (hits.length >= limit || top.length < window) return hits.slice(0, limit);
     return null;
+  }
+
+  async termsAfter(corpusId: number, afterId: number, limit: number): Promise<PartTerms[]> {
+    const rows = this.texts.all(corpusId, afterId, limit);
+    const texts = this.fts5Terms.termsOf(rows.map((r) => r.text));
+    // A document's parts share its title: each distinct title is tokenized once.
+    const titles = [...new Set(rows.map((r) => r.title))];
+    const titleTerms = new Map(this.fts5Terms.termsOf(titles).map((terms, i) => [titles[i]!, terms]));
+    return rows.map((r, i) => ({ id: r.id, text: texts[i]!, title: titleTerms.get(r.title)! }));
+  }
+
+  async termsOf(texts: readonly string[]): Promise<string[][]> {
+    return this.fts5Terms.termsOf(texts);
   }
 
   async matchCount(corpusId: number, match: string): Promise<number> {

@@ -7,6 +7,7 @@ import { m001Identity } from './001-identity.js';
 import { m002Documents } from './002-documents.js';
 import { m003Query } from './003-query.js';
 import { m004Generation } from './004-generation.js';
+import { m005LexicalTitle } from './005-lexical-title.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Identity, m002Documents, m003Query, m004Generation];
+export const MIGRATIONS: readonly Migration[] = [m001Identity, m002Documents, m003Query, m004Generation, m005LexicalTitle];
