@@ -25,7 +25,7 @@ import autocannon from 'autocannon';
 import { httpRun, INDEXING_DEFAULTS, type HttpRun } from './indexing.js';
 import { generatedDocs, readManPages } from './indexing-data.js';
 import { formatInProcess, runInProcess, type InProcessReport } from './query-inprocess.js';
-import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
+import { awaitIndexesReady, startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
 import { round } from './measure.js';
 
 const QUERIES = fileURLToPath(new URL('../../shared/datasets/manpages/queries.jsonl', import.meta.url));
@@ -83,6 +83,8 @@ export interface LoadCase {
 export interface QueryLatencyReport {
   settings: QueryLatencyOptions & { filter: string; queryTexts: number };
   indexing: Pick<HttpRun, 'documentsIndexed' | 'parts' | 'seconds' | 'partsPerSecond' | 'failures' | 'failureExamples'>;
+  /** Seconds the server took to build its in-memory indexes after indexing (before any load). */
+  indexesReadySeconds: number;
   sanity: string[];
   cases: LoadCase[];
   target: string;
@@ -189,6 +191,8 @@ export async function runQueryLatency(options: QueryLatencyOptions, log: (line: 
     const indexed = await httpRun(server, corpusKey, bodies, options.indexConcurrency, 24 * 3600);
     if (Object.keys(indexed.failures).length) throw new Error(`indexing failed: ${indexed.failureExamples.join(' | ')}`);
     log(`query: indexed ${indexed.parts} parts in ${indexed.seconds} s`);
+    const readyMs = await awaitIndexesReady(server, corpusKey);
+    log(`query: in-memory indexes (postings, vectors, HNSW graph) built in ${round(readyMs / 1000, 1)} s`);
 
     const problems = await sanity(base, queryKey, corpusKey, queries[0]!);
     if (problems.length) log(`query: sanity problems: ${problems.join('; ')}`);
@@ -228,6 +232,7 @@ export async function runQueryLatency(options: QueryLatencyOptions, log: (line: 
         failures: indexed.failures,
         failureExamples: indexed.failureExamples,
       },
+      indexesReadySeconds: round(readyMs / 1000, 1),
       sanity: problems,
       cases,
       target: `hybrid p50 < ${TARGET_P50_MS} ms and p99 < ${TARGET_P99_MS} ms at ${options.connections} connections`,
@@ -252,6 +257,7 @@ export function formatQueryLatency(r: QueryLatencyReport): string[] {
       `${s.queryTexts} manpages queries round-robin)`,
     `  ${r.indexing.parts} generated parts in ${r.indexing.documentsIndexed} documents, indexed in ${r.indexing.seconds} s ` +
       `(${r.indexing.partsPerSecond} parts/s); filter: ${s.filter} (half the documents)`,
+    `  in-memory indexes (postings, vectors, HNSW graph) ready ${r.indexesReadySeconds} s after indexing`,
     ...(r.sanity.length ? [`  sanity problems: ${r.sanity.join('; ')}`] : []),
     '  case                  req/s      p50 ms   p99 ms   mean ms',
   ];

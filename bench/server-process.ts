@@ -47,6 +47,27 @@ export function startBenchServer(args: string[], label: string): Promise<BenchSe
   });
 }
 
+/**
+ * Asks the bench server to build the corpus's in-memory indexes (see bench/server.ts) and resolves
+ * with the milliseconds it took, once it says they are ready.
+ */
+export function awaitIndexesReady(server: BenchServerProcess, corpusKey: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      server.child.stdout!.off('data', onData);
+      const answer = JSON.parse(out.slice(0, nl)) as { ready?: string; ms?: number; error?: string };
+      if (answer.ready === corpusKey) resolve(answer.ms ?? 0);
+      else reject(new Error(`bench server could not ready ${corpusKey}: ${answer.error ?? out}`));
+    };
+    server.child.stdout!.on('data', onData);
+    server.child.stdin!.write(`ready ${corpusKey}\n`);
+  });
+}
+
 /** SIGTERM, then SIGKILL if the child has not exited after `graceMs`; resolves once it has exited. */
 export function stopBenchServer(child: ChildProcess, graceMs: number): Promise<void> {
   return new Promise((resolve) => {

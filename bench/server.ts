@@ -13,7 +13,9 @@
  * QueryService (zqt_) key bound to it. The corpus declares one filter attribute, document-level
  * integer `bucket`. When listening it prints exactly one JSON line on stdout:
  *   {"port":…,"pid":…,"auth":true,"ownerKey":"zut_…","queryKey":"zqt_…","queryKeyId":"aky_…","corpusKey":"bench","dataDir":"/tmp/…"}
- * It exits on SIGTERM or SIGINT.
+ * It exits on SIGTERM or SIGINT. A line `ready <corpus key>` on stdin waits until that corpus's
+ * in-memory indexes are built (postings, vectors, the HNSW graph), as on a server that has been
+ * running a while, then prints one JSON line {"ready":"<key>","ms":…} (or {"error":…}).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +118,26 @@ async function main(): Promise<void> {
     dataDir,
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);
+  answerReadyRequests(async (corpusKey) => app.services.query.ready(corpusKey));
+}
+
+function answerReadyRequests(ready: (corpusKey: string) => Promise<void>): void {
+  let pending = '';
+  process.stdin.on('data', (d: Buffer) => {
+    pending += d.toString();
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      const key = /^ready (\S+)$/.exec(line)?.[1];
+      if (!key) continue;
+      const t0 = performance.now();
+      ready(key).then(
+        () => process.stdout.write(`${JSON.stringify({ ready: key, ms: Math.round(performance.now() - t0) })}\n`),
+        (err: unknown) => process.stdout.write(`${JSON.stringify({ error: String(err) })}\n`),
+      );
+    }
+  });
+  process.stdin.resume();
 }
 
 main().catch((err: unknown) => {

@@ -14,6 +14,7 @@ const ENV_SETTINGS: Record<string, [string] | [string, string]> = {
   QUARRY_DATA_DIR: ['data_dir'],
   QUARRY_LOG_LEVEL: ['log_level'],
   QUARRY_BODY_LIMIT_BYTES: ['body_limit_bytes'],
+  QUARRY_VECTOR_GRAPH_MIN_PARTS: ['vector_graph_min_parts'],
   QUARRY_TOKEN_TTL_SECONDS: ['auth', 'token_ttl_seconds'],
   QUARRY_STORE_SECRETS: ['auth', 'store_secrets'],
   QUARRY_MASTER_KEY: ['auth', 'master_key'],

@@ -30,6 +30,11 @@ export const ConfigSchema = Type.Object(
      * never as cookies, so this is safe), a comma-separated list of origins, or `none`.
      */
     cors_origins: Type.String({ default: '*' }),
+    /**
+     * Corpora with at least this many vectors get an HNSW graph for unfiltered vector search
+     * (built in the background; exact search until it is ready, and for filtered searches).
+     */
+    vector_graph_min_parts: Type.Integer({ default: 20_000, minimum: 1 }),
     /** Largest request body accepted, in bytes (Vectara accepts documents up to 10 MB). */
     body_limit_bytes: Type.Integer({ default: 10 * 1024 * 1024, minimum: 1024 }),
     auth: Type.Object(

@@ -1,6 +1,7 @@
 import { exactSearch, MetricKind } from 'usearch';
 import type { PartsVersion, SearchRepository } from '../storage/types.js';
 import { CorpusSnapshots } from './corpus-snapshots.js';
+import { VectorGraph } from './vector-graph.js';
 
 export interface VectorHit {
   id: number;
@@ -10,6 +11,9 @@ export interface VectorHit {
 
 /** Bytes of filtered sub-matrices kept for repeated filters (see `nearest`). */
 const SUBSET_CACHE_BYTES = 256 * 1024 * 1024;
+/** Rows appended since the graph was built that trigger a rebuild: this many, or this share. */
+const GRAPH_STALE_ROWS = 5_000;
+const GRAPH_STALE_SHARE = 0.2;
 
 /** A set of parts a filter lets through: its ids (ascending) and a key naming the set. */
 export interface AllowedParts {
@@ -25,6 +29,14 @@ class CorpusMatrix {
   /** Filtered sub-matrices, by the key of their allowed set. */
   readonly subsets = new Map<string, { data: Float32Array; ids: number[] }>();
   subsetBytes = 0;
+  /** HNSW over the first `graph.rows` rows; rows after them are searched exactly. */
+  graph: VectorGraph | null = null;
+  graphBuild: Promise<void> | null = null;
+  /** The row count at which a build last failed (not retried until the corpus changes). */
+  graphFailedAt = -1;
+  private tailCopy: { from: number; count: number; data: Float32Array } | null = null;
+  /** Bumped when rows are renumbered: a graph built before is dropped. */
+  generation = 0;
 
   dims = 0;
   count = 0;
@@ -36,7 +48,7 @@ class CorpusMatrix {
   constructor(public version: PartsVersion) {}
 
   append(batch: ReadonlyArray<{ id: number; vector: Float32Array }>): void {
-    this.dropSubsets();
+    if (batch.length > 0) this.dropSubsets();
     for (const { id, vector } of batch) {
       this.maxId = Math.max(this.maxId, id);
       if (vector.length === 0) continue;
@@ -66,6 +78,8 @@ class CorpusMatrix {
   /** Keeps only the rows whose id is in `live` (ascending), in order. */
   retain(live: readonly number[]): void {
     this.dropSubsets();
+    this.graph = null;
+    this.generation++;
     const keep = new Set(live);
     let w = 0;
     this.rows.clear();
@@ -78,6 +92,17 @@ class CorpusMatrix {
       w++;
     }
     this.count = w;
+  }
+
+  /**
+   * Rows `from`..end as their own array: usearch's exact kernel reads a typed array from the start
+   * of its buffer, so a subarray view would search the wrong rows. Cached until rows change.
+   */
+  rowsFrom(from: number): Float32Array {
+    if (this.tailCopy?.from !== from || this.tailCopy.count !== this.count) {
+      this.tailCopy = { from, count: this.count, data: this.data.slice(from * this.dims, this.count * this.dims) };
+    }
+    return this.tailCopy.data;
   }
 
   private dropSubsets(): void {
@@ -115,6 +140,19 @@ class CorpusMatrix {
   }
 }
 
+/**
+ * Exact top `k` of `data` by inner product; row i is part `ids[i]`. `data` must start at its
+ * buffer's start (see `rowsFrom`).
+ */
+function exact(data: Float32Array, ids: ArrayLike<number>, query: Float32Array, dims: number, k: number): VectorHit[] {
+  const rows = data.length / dims;
+  if (rows <= 0) return [];
+  const found = exactSearch(data, query, dims, Math.min(k, rows), MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
+  const out: VectorHit[] = [];
+  for (let i = 0; i < found.keys.length; i++) out.push({ id: ids[Number(found.keys[i])]!, cosine: 1 - found.distances[i]! });
+  return out;
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -130,7 +168,11 @@ function dot(a: Float32Array, b: Float32Array): number {
 export class VectorIndexes {
   private readonly snapshots;
 
-  constructor(search: SearchRepository) {
+  /** `graphMinVectors`: corpora with this many vectors get an HNSW graph (recall about 0.99). */
+  constructor(
+    search: SearchRepository,
+    private readonly graphMinVectors: number,
+  ) {
     this.snapshots = new CorpusSnapshots(search, (version) => new CorpusMatrix(version), (corpusId, afterId, limit) =>
       search.vectorsAfter(corpusId, afterId, limit),
     );
@@ -138,26 +180,50 @@ export class VectorIndexes {
 
   /**
    * The `k` parts closest to `query`; `allowed` (from a compiled filter) restricts the search to
-   * those parts.
+   * those parts. Unfiltered searches of a large corpus walk its HNSW graph once built (in the
+   * background; exact search until then), plus exact search over the rows added since.
    */
   async nearest(corpusId: number, query: Float32Array, k: number, allowed?: AllowedParts): Promise<VectorHit[]> {
     const m = await this.snapshots.current(corpusId);
     if (!m || m.count === 0 || k <= 0 || query.length !== m.dims) return [];
-    let data: Float32Array = m.data.subarray(0, m.count * m.dims);
-    let ids: ArrayLike<number> = m.ids;
     if (allowed) {
       const subset = m.subset(allowed);
-      if (subset.ids.length === 0) return [];
-      data = subset.data;
-      ids = subset.ids;
+      return subset.ids.length === 0 ? [] : exact(subset.data, subset.ids, query, m.dims, k);
     }
-    const n = data.length / m.dims;
-    const found = exactSearch(data, query, m.dims, Math.min(k, n), MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
-    const out: VectorHit[] = [];
-    for (let i = 0; i < found.keys.length; i++) {
-      out.push({ id: ids[Number(found.keys[i])]!, cosine: 1 - found.distances[i]! });
-    }
-    return out;
+    this.refreshGraph(m);
+    const data = m.data.subarray(0, m.count * m.dims);
+    const graph = m.graph;
+    if (!graph) return exact(data, m.ids, query, m.dims, k);
+    const approximate = graph.search(query, k).map((h) => ({ id: m.ids[h.row]!, cosine: h.cosine }));
+    const tail = exact(m.rowsFrom(graph.rows), m.ids.subarray(graph.rows), query, m.dims, k);
+    return [...approximate, ...tail].sort((a, b) => b.cosine - a.cosine || a.id - b.id).slice(0, k);
+  }
+
+  /** Resolves once the corpus's vectors are loaded and its graph (if it gets one) is current. */
+  async ready(corpusId: number): Promise<void> {
+    const m = await this.snapshots.current(corpusId);
+    if (!m) return;
+    this.refreshGraph(m);
+    await m.graphBuild;
+  }
+
+  /** Starts a graph build when a large corpus has none, or many rows were added since. */
+  private refreshGraph(m: CorpusMatrix): void {
+    if (m.graphBuild || m.count < this.graphMinVectors || m.graphFailedAt === m.count) return;
+    const behind = m.count - (m.graph?.rows ?? 0);
+    if (m.graph && behind < Math.max(GRAPH_STALE_ROWS, GRAPH_STALE_SHARE * m.count)) return;
+    const generation = m.generation;
+    m.graphBuild = VectorGraph.build(m.data, m.dims, m.count)
+      .then((graph) => {
+        if (m.generation === generation) m.graph = graph;
+      })
+      // A failed build leaves exact search in place; the next change to the corpus retries.
+      .catch(() => {
+        m.graphFailedAt = m.count;
+      })
+      .finally(() => {
+        m.graphBuild = null;
+      });
   }
 
   /** Cosine similarity of the query to each given part (null for a part without a vector). */

@@ -158,6 +158,16 @@ export class QueryService {
     return outcome;
   }
 
+  /**
+   * Resolves once the corpus's in-memory indexes (postings, vectors, and the vector graph of a
+   * large corpus) are loaded and current, so the next query does not wait for them.
+   */
+  async ready(corpusKey: string): Promise<void> {
+    const corpus = await this.storage.corpora.getByKey(corpusKey);
+    if (!corpus) throw notFound('Corpus', corpusKey);
+    await Promise.all([this.lexicalIndexes.ready(corpus.id), this.vectors.ready(corpus.id)]);
+  }
+
   // -- preparation: everything that can be a 400 happens before any search runs --------------
 
   private async prepare(plan: QueryPlan): Promise<PreparedCorpus[]> {

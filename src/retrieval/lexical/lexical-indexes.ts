@@ -24,6 +24,11 @@ export class LexicalIndexes {
     );
   }
 
+  /** Resolves once the corpus's postings are loaded and current. */
+  async ready(corpusId: number): Promise<void> {
+    await this.snapshots.current(corpusId);
+  }
+
   /** The query as terms, or null when the in-memory index cannot answer it. */
   async termQuery(q: LexicalQuery): Promise<TermQuery | null> {
     if (q.phrases.length > 0 || q.prefixes.length > 0 || q.excluded.some((e) => e.length !== 1)) return null;
