@@ -1,4 +1,5 @@
 import type { PartsVersion, PartTerms } from '../../storage/types.js';
+import { maxScoreTop, type ScoringTerm } from './max-score.js';
 
 /** FTS5's bm25() constants. */
 const K1 = 1.2;
@@ -25,8 +26,12 @@ class Postings {
   rows = new Int32Array(4);
   text = new Uint16Array(4);
   title = new Uint16Array(4);
+  // For score bounds (max-score.ts): the largest counts and the shortest row among the postings.
+  maxText = 0;
+  maxTitle = 0;
+  minLength = Infinity;
 
-  push(row: number, text: number, title: number): void {
+  push(row: number, text: number, title: number, length: number): void {
     if (this.n === this.rows.length) {
       const size = this.n * 2;
       this.rows = grow(this.rows, new Int32Array(size));
@@ -37,6 +42,9 @@ class Postings {
     this.text[this.n] = Math.min(text, 0xffff);
     this.title[this.n] = Math.min(title, 0xffff);
     this.n++;
+    this.maxText = Math.max(this.maxText, text);
+    this.maxTitle = Math.max(this.maxTitle, title);
+    this.minLength = Math.min(this.minLength, length);
   }
 
   /** Position of `row`, or -1. */
@@ -73,8 +81,8 @@ function grow<T extends Int32Array | Uint16Array | Uint32Array>(from: T, to: T):
  * columns, a weight per column), with N, n and the average length counted over this corpus's
  * parts as they are now (FTS5's contentless index counts every corpus, and keeps counting deleted
  * rows in its averages).
- * Scoring is term at a time into a dense accumulator: a few typed-array passes over the query
- * terms' postings, against FTS5's row-by-row evaluation through its b-tree.
+ * Queries walk typed-array postings with MaxScore pruning (max-score.ts), against FTS5's scoring
+ * of every matching row through its b-tree.
  *
  * Rows are the corpus's parts in id order; ids only grow, so new parts append. Removing parts
  * compacts the postings (`retain`).
@@ -86,10 +94,6 @@ export class LexicalMemoryIndex {
   private lengths = new Uint32Array(1024);
   private totalLength = 0;
   private readonly terms = new Map<string, Postings>();
-  // Per-query scratch, reused: a stamp marks the rows the current query touched.
-  private scores = new Float64Array(0);
-  private stamps = new Uint32Array(0);
-  private stamp = 0;
   private readonly masks = new Map<string, Uint8Array>();
 
   constructor(public version: PartsVersion) {}
@@ -119,7 +123,7 @@ export class LexicalMemoryIndex {
       for (const [term, [text, title]] of counts) {
         let p = this.terms.get(term);
         if (!p) this.terms.set(term, (p = new Postings()));
-        p.push(row, text, title);
+        p.push(row, text, title, part.text.length + part.title.length);
       }
     }
     this.masks.clear();
@@ -142,12 +146,18 @@ export class LexicalMemoryIndex {
     this.count = w;
     for (const [term, p] of this.terms) {
       let k = 0;
+      p.maxText = 0;
+      p.maxTitle = 0;
+      p.minLength = Infinity;
       for (let j = 0; j < p.n; j++) {
         const r = newRow[p.rows[j]!]!;
         if (r < 0) continue;
         p.rows[k] = r;
         p.text[k] = p.text[j]!;
         p.title[k] = p.title[j]!;
+        p.maxText = Math.max(p.maxText, p.text[k]!);
+        p.maxTitle = Math.max(p.maxTitle, p.title[k]!);
+        p.minLength = Math.min(p.minLength, this.lengths[r]!);
         k++;
       }
       p.n = k;
@@ -163,64 +173,71 @@ export class LexicalMemoryIndex {
 
   /**
    * The `limit` best parts matching any query term and no excluded one, best first (ties by id);
-   * `allowed` (a row mask from `mask`) restricts them.
+   * `allowed` (a row mask from `mask`) restricts them. Candidates are found with MaxScore
+   * pruning; the scores returned are summed in query order, as FTS5 sums them.
    */
   search(query: TermQuery, options: { limit: number; titleWeight: number; allowed?: Uint8Array }): ScoredPart[] {
     const { limit, titleWeight, allowed } = options;
     if (this.count === 0 || limit <= 0) return [];
-    this.prepareScratch();
-    const stamp = ++this.stamp;
-    const { scores, stamps } = this;
-    const touched: number[] = [];
     const avg = this.totalLength / this.count;
+    const lengths = this.lengths;
+    const terms: ScoringTerm[] = [];
     for (const term of query.terms) {
       const p = this.terms.get(term);
       if (!p) continue;
       const idf = this.idf(p.n);
-      const { rows, text, title, n } = p;
-      for (let j = 0; j < n; j++) {
-        const r = rows[j]!;
-        if (allowed && allowed[r] === 0) continue;
-        const f = text[j]! + titleWeight * title[j]!;
-        const s = bm25Term(idf, f, this.lengths[r]!, avg);
-        if (stamps[r] === stamp) scores[r]! += s;
-        else {
-          stamps[r] = stamp;
-          scores[r] = s;
-          touched.push(r);
-        }
-      }
+      const { text, title } = p;
+      terms.push({
+        rows: p.rows,
+        text,
+        title,
+        n: p.n,
+        score: (j, row) => bm25Term(idf, text[j]! + titleWeight * title[j]!, lengths[row]!, avg),
+        // Most counts in the shortest row: no posting scores more (a hair added for rounding).
+        bound: bm25Term(idf, p.maxText + titleWeight * p.maxTitle, p.minLength, avg) * (1 + 1e-9),
+      });
     }
-    for (const term of query.excluded) {
-      const p = this.terms.get(term);
-      if (!p) continue;
-      for (let j = 0; j < p.n; j++) if (stamps[p.rows[j]!] === stamp) scores[p.rows[j]!] = Number.NaN;
-    }
-    return this.best(touched, limit);
+    const excluded = this.rowsWith(query.excluded);
+    const rows = maxScoreTop(terms, limit, { allowed, excluded: (row) => excluded.has(row) });
+    return rows
+      .map((row) => ({ id: this.ids[row]!, score: this.rowScore(query, row, titleWeight, avg)! }))
+      .sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
   /** BM25 of the given parts (those matching the query; others are left out). */
   scoreParts(query: TermQuery, ids: readonly number[], titleWeight: number): ScoredPart[] {
     if (this.count === 0) return [];
     const avg = this.totalLength / this.count;
-    const postings = query.terms.map((t) => this.terms.get(t));
-    const excluded = query.excluded.map((t) => this.terms.get(t)).filter((p): p is Postings => p !== undefined);
+    const excluded = this.rowsWith(query.excluded);
     const out: ScoredPart[] = [];
     for (const id of ids) {
       const row = this.rowOf(id);
-      if (row < 0 || excluded.some((p) => p.find(row) >= 0)) continue;
-      let score = 0;
-      let matched = false;
-      for (const p of postings) {
-        const j = p ? p.find(row) : -1;
-        if (j < 0) continue;
-        matched = true;
-        const f = p!.text[j]! + titleWeight * p!.title[j]!;
-        score += bm25Term(this.idf(p!.n), f, this.lengths[row]!, avg);
-      }
-      if (matched) out.push({ id, score });
+      if (row < 0 || excluded.has(row)) continue;
+      const score = this.rowScore(query, row, titleWeight, avg);
+      if (score !== null) out.push({ id, score });
     }
     return out;
+  }
+
+  /** A row's score, summed over the query terms in order; null when none occurs in it. */
+  private rowScore(query: TermQuery, row: number, titleWeight: number, avg: number): number | null {
+    let score: number | null = null;
+    for (const term of query.terms) {
+      const p = this.terms.get(term);
+      const j = p ? p.find(row) : -1;
+      if (j >= 0) score = (score ?? 0) + bm25Term(this.idf(p!.n), p!.text[j]! + titleWeight * p!.title[j]!, this.lengths[row]!, avg);
+    }
+    return score;
+  }
+
+  /** Rows containing any of the terms. */
+  private rowsWith(terms: readonly string[]): Set<number> {
+    const rows = new Set<number>();
+    for (const term of terms) {
+      const p = this.terms.get(term);
+      if (p) for (let j = 0; j < p.n; j++) rows.add(p.rows[j]!);
+    }
+    return rows;
   }
 
   /**
@@ -249,51 +266,5 @@ export class LexicalMemoryIndex {
 
   private rowOf(id: number): number {
     return sortedIndexOf(this.ids, this.count, id);
-  }
-
-  private prepareScratch(): void {
-    if (this.scores.length < this.count) {
-      this.scores = new Float64Array(this.ids.length);
-      this.stamps = new Uint32Array(this.ids.length);
-      this.stamp = 0;
-    }
-  }
-
-  /** The `limit` highest-scoring touched rows, best first, ties by id: a bounded min-heap. */
-  private best(touched: readonly number[], limit: number): ScoredPart[] {
-    const heap: number[] = [];
-    const { scores } = this;
-    // Worse = lower score, or equal score and a higher id (rows are in id order).
-    const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
-    const down = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const rr = l + 1;
-        let m = i;
-        if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
-        if (rr < heap.length && worse(heap[rr]!, heap[m]!)) m = rr;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    };
-    for (const r of touched) {
-      if (Number.isNaN(scores[r])) continue;
-      if (heap.length < limit) {
-        heap.push(r);
-        for (let i = heap.length - 1; i > 0; ) {
-          const parent = (i - 1) >> 1;
-          if (!worse(heap[i]!, heap[parent]!)) break;
-          [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-          i = parent;
-        }
-      } else if (worse(heap[0]!, r)) {
-        heap[0] = r;
-        down(0);
-      }
-    }
-    return heap
-      .sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0))
-      .map((r) => ({ id: this.ids[r]!, score: scores[r]! }));
   }
 }

@@ -83,6 +83,28 @@ describe('in-memory lexical index', () => {
     );
   });
 
+  it('prunes without losing any of the best parts: larger corpora, skewed words, small k', () => {
+    // Early words are far more common than late ones, as in real text: pruning has work to do.
+    const skewed = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 10 }).map((ns) =>
+      ns.map((n) => VOCABULARY[Math.floor(Math.sqrt(n) * 1.4)]!).join(' '),
+    );
+    const bigParts = fc.array(fc.record({ text: skewed, title: fc.constant('') }), { minLength: 100, maxLength: 400 });
+    fc.assert(
+      fc.property(bigParts, queryArb, fc.integer({ min: 1, max: 5 }), (rawParts, q, limit) => {
+        const parts = rawParts.map((p, i) => ({ id: i + 1, ...p }));
+        const ref = new Reference();
+        ref.add(parts);
+        const index = new LexicalMemoryIndex(version);
+        index.append(indexed(parts));
+        const { text, query } = termQuery(q);
+        const match = toFtsMatch(parseLexicalQuery(text));
+        if (!match) return;
+        expectSame(index.search(query, { limit, titleWeight: 1 }), ref.top(match, limit, 1));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('stays exact after parts are removed and others appended', () => {
     fc.assert(
       fc.property(partsArb, partsArb, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), queryArb, (first, second, drop, q) => {
