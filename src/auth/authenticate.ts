@@ -12,6 +12,9 @@ import type { TokenIssuer } from './tokens.js';
  * is emptied whenever storage reports a change (see AuthCache), so disabling, deleting or
  * regenerating a key, disabling a user or deleting an app client takes effect on the very next
  * request, whichever process made the change.
+ *
+ * Contract: `fromCache` and `authenticate` are called from a `whenFresh` continuation, the first
+ * synchronously inside it; that is what makes their cached answers current.
  */
 export class Authenticator {
   constructor(
@@ -20,6 +23,12 @@ export class Authenticator {
     private readonly cache: AuthCache,
   ) {}
 
+  /** Calls `then` once the cache reflects every change committed before this call (AuthCache.whenSynced). */
+  whenFresh(then: (err?: unknown) => void): void {
+    this.cache.whenSynced(then);
+  }
+
+  /** The asynchronous path: whatever the cache lacks is read from storage (and then cached). */
   async authenticate(credential: Credential): Promise<Principal> {
     switch (credential.kind) {
       case 'none':
@@ -27,21 +36,19 @@ export class Authenticator {
       case 'malformed':
         throw unauthorized(`Malformed credential: ${credential.reason}.`);
       case 'api_key':
-        await this.cache.sync();
         return this.fromApiKey(credential.secret);
       case 'access_token':
-        await this.cache.sync();
         return this.fromAccessToken(credential.token);
     }
   }
 
   /**
-   * The whole answer from the cache, synchronously, when everything needed is cached and the
-   * storage can tell its epoch without waiting; undefined means "take the asynchronous path".
-   * Most authenticated requests end here, which keeps the hooks cheap.
+   * The whole answer from the cache, synchronously, when everything needed is cached; undefined
+   * means "take the asynchronous path". Most authenticated requests end here, which keeps the
+   * hooks cheap. Only inside a `whenFresh` continuation, before anything is awaited.
    */
   fromCache(credential: Credential, corpusKeys: readonly string[]): { principal: Principal; corpora: NamedCorpus[] } | undefined {
-    if (credential.kind !== 'api_key' || corpusKeys.length > 1 || !this.cache.syncNow()) return undefined;
+    if (credential.kind !== 'api_key' || corpusKeys.length > 1) return undefined;
     const principal = this.cache.principals.get(hashSecret(credential.secret));
     if (!principal) return undefined;
     if (corpusKeys.length === 0) return { principal, corpora: [] };

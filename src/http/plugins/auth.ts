@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import { Authenticator } from '../../auth/authenticate.js';
 import { authorize } from '../../auth/authorize.js';
 import { readCredential, type Credential } from '../../auth/credentials.js';
-import { POLICY, type OperationPolicy } from '../../auth/policy.js';
+import { POLICY, type CorpusSource, type OperationPolicy } from '../../auth/policy.js';
 import type { Principal } from '../../auth/principal.js';
 import { forbidden } from '../../domain/errors.js';
 import type { OperationId } from '../operations.js';
@@ -21,11 +21,6 @@ export interface AuthOptions {
   authenticator: Authenticator;
   /** Benchmarks only: serve without the authentication and policy hooks, to measure their cost. */
   disabled?: boolean;
-}
-
-function policyOf(request: FastifyRequest): OperationPolicy | undefined {
-  const id = request.routeOptions.config.operationId;
-  return id ? POLICY[id] : undefined;
 }
 
 function corporaBeforeBody(request: FastifyRequest, policy: OperationPolicy): string[] {
@@ -53,37 +48,45 @@ function corporaBeforeBody(request: FastifyRequest, policy: OperationPolicy): st
  */
 export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   app.decorateRequest('principal', null);
+  const { authenticator } = opts;
 
-  const authenticateSlowly = async (request: FastifyRequest, credential: Credential, named: string[]): Promise<void> => {
-    const policy = policyOf(request)!;
-    const principal = await opts.authenticator.authenticate(credential);
+  const authenticateSlowly = async (request: FastifyRequest, policy: OperationPolicy, credential: Credential, named: string[]): Promise<void> => {
+    const principal = await authenticator.authenticate(credential);
     request.principal = principal;
-    const denied = authorize(principal, policy, named.length ? await opts.authenticator.resolveCorpora(named) : []);
+    const denied = authorize(principal, policy, named.length ? await authenticator.resolveCorpora(named) : []);
     if (denied) throw forbidden(denied);
   };
 
-  // Callback style, so that a request answered from the cache costs no promise at all.
-  const authenticate: onRequestHookHandler = (request, _reply, done) => {
-    const policy = policyOf(request)!;
+  // One hook per route, closed over the route's policy (request.routeOptions builds an object on
+  // every read). Callback style, so that a request answered from the cache costs no promise.
+  const authenticateFor = (policy: OperationPolicy): onRequestHookHandler => (request, _reply, done) => {
     const credential = readCredential(request.headers);
     const named = corporaBeforeBody(request, policy);
-    const cached = opts.authenticator.fromCache(credential, named);
-    if (cached) {
-      request.principal = cached.principal;
-      const denied = authorize(cached.principal, policy, cached.corpora);
-      done(denied ? forbidden(denied) : undefined);
-      return;
-    }
-    authenticateSlowly(request, credential, named).then(() => done(), done);
+    // The request's bytes have been read: the look-ups below wait for an auth-epoch read that
+    // starts after this point, shared with the other requests of this turn of the event loop.
+    authenticator.whenFresh((err) => {
+      if (err) return done(err as Error);
+      let outcome: Error | undefined;
+      try {
+        const cached = authenticator.fromCache(credential, named);
+        if (!cached) return void authenticateSlowly(request, policy, credential, named).then(() => done(), done);
+        request.principal = cached.principal;
+        const denied = authorize(cached.principal, policy, cached.corpora);
+        if (denied) outcome = forbidden(denied);
+      } catch (e) {
+        outcome = e as Error;
+      }
+      done(outcome);
+    });
   };
 
-  const authorizeBody = async (request: FastifyRequest): Promise<void> => {
-    const policy = policyOf(request)!;
-    const named = policy.corpus?.in === 'body' ? policy.corpus.select(request.body) : [];
-    if (named.length === 0 || !request.principal) return;
-    const denied = authorize(request.principal, policy, await opts.authenticator.resolveCorpora(named));
-    if (denied) throw forbidden(denied);
-  };
+  const authorizeBodyFor = (policy: OperationPolicy, source: Extract<CorpusSource, { in: 'body' }>) =>
+    async (request: FastifyRequest): Promise<void> => {
+      const named = source.select(request.body);
+      if (named.length === 0 || !request.principal) return;
+      const denied = authorize(request.principal, policy, await authenticator.resolveCorpora(named));
+      if (denied) throw forbidden(denied);
+    };
 
   // Hooks are attached per route, and only where they apply, so that public routes and routes
   // without body-named corpora pay nothing for them.
@@ -93,9 +96,9 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
     const policy = id ? POLICY[id] : undefined;
     if (!policy) throw new Error(`route ${route.method} ${route.url} has no entry in the permission table`);
     if (opts.disabled || policy.public) return;
-    route.onRequest = [authenticate, ...toArray(route.onRequest)] as typeof route.onRequest;
+    route.onRequest = [authenticateFor(policy), ...toArray(route.onRequest)] as typeof route.onRequest;
     if (policy.corpus?.in === 'body') {
-      route.preValidation = [authorizeBody, ...toArray(route.preValidation)] as typeof route.preValidation;
+      route.preValidation = [authorizeBodyFor(policy, policy.corpus), ...toArray(route.preValidation)] as typeof route.preValidation;
     }
   });
 }
