@@ -127,6 +127,8 @@ export async function runInProcess(dataDir: string, queryTexts: string[], option
   try {
     const corpus = await app.storage.corpora.getByKey(corpusKey);
     if (!corpus) throw new Error(`corpus ${corpusKey} not in the snapshot`);
+    // Our engine as a running server has it: postings, vectors and the HNSW graph built.
+    await app.services.query.ready(corpusKey);
     const encoder = await app.services.encoders.resolve(corpus.encoder_name);
     const kind = corpus.queries_are_answers ? 'document' : 'query';
     const queries: PeerQuery[] = [];
