@@ -119,7 +119,7 @@ export async function buildApp({ config, storage, unsafeDisableAuth, logStream }
   const jobs = new JobService(storage, runner.wake);
   const rerankers = new RerankerModels(config.onnx_rerankers);
   const documents = new DocumentService(storage, encoders, compileDocumentFilter);
-  const query = new QueryService(storage, encoders, new VectorIndexes(storage.search, config.vector_graph_min_parts), new LexicalIndexes(storage.search), new FilteredParts(storage.search), rerankers);
+  const query = new QueryService(storage, encoders, new VectorIndexes(storage.search, config.vector_graph_min_parts, app.log), new LexicalIndexes(storage.search), new FilteredParts(storage.search), rerankers);
   const r = config.llm_requests;
   const llms = new LlmService(storage, vault, config.generation_preset_llms, (spec) =>
     new OpenAICompatibleLlm(spec, {

@@ -15,6 +15,12 @@ const SUBSET_CACHE_BYTES = 256 * 1024 * 1024;
 const GRAPH_STALE_ROWS = 5_000;
 const GRAPH_STALE_SHARE = 0.2;
 
+/** Where graph builds are reported (the app's logger). */
+export interface GraphLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 /** A set of parts a filter lets through: its ids (ascending) and a key naming the set. */
 export interface AllowedParts {
   key: string;
@@ -172,6 +178,7 @@ export class VectorIndexes {
   constructor(
     search: SearchRepository,
     private readonly graphMinVectors: number,
+    private readonly log?: GraphLog,
   ) {
     this.snapshots = new CorpusSnapshots(search, (version) => new CorpusMatrix(version), (corpusId, afterId, limit) =>
       search.vectorsAfter(corpusId, afterId, limit),
@@ -190,7 +197,7 @@ export class VectorIndexes {
       const subset = m.subset(allowed);
       return subset.ids.length === 0 ? [] : exact(subset.data, subset.ids, query, m.dims, k);
     }
-    this.refreshGraph(m);
+    this.refreshGraph(corpusId, m);
     const data = m.data.subarray(0, m.count * m.dims);
     const graph = m.graph;
     if (!graph) return exact(data, m.ids, query, m.dims, k);
@@ -203,23 +210,27 @@ export class VectorIndexes {
   async ready(corpusId: number): Promise<void> {
     const m = await this.snapshots.current(corpusId);
     if (!m) return;
-    this.refreshGraph(m);
+    this.refreshGraph(corpusId, m);
     await m.graphBuild;
   }
 
   /** Starts a graph build when a large corpus has none, or many rows were added since. */
-  private refreshGraph(m: CorpusMatrix): void {
+  private refreshGraph(corpusId: number, m: CorpusMatrix): void {
     if (m.graphBuild || m.count < this.graphMinVectors || m.graphFailedAt === m.count) return;
     const behind = m.count - (m.graph?.rows ?? 0);
     if (m.graph && behind < Math.max(GRAPH_STALE_ROWS, GRAPH_STALE_SHARE * m.count)) return;
     const generation = m.generation;
+    const started = performance.now();
     m.graphBuild = VectorGraph.build(m.data, m.dims, m.count)
       .then((graph) => {
-        if (m.generation === generation) m.graph = graph;
+        if (m.generation !== generation) return;
+        m.graph = graph;
+        this.log?.info({ corpusId, vectors: graph.rows, seconds: Math.round(performance.now() - started) / 1000 }, 'vector graph built');
       })
       // A failed build leaves exact search in place; the next change to the corpus retries.
-      .catch(() => {
+      .catch((err: unknown) => {
         m.graphFailedAt = m.count;
+        this.log?.warn({ corpusId, err }, 'vector graph build failed; exact vector search meanwhile');
       })
       .finally(() => {
         m.graphBuild = null;

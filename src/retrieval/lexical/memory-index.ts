@@ -30,6 +30,8 @@ class Postings {
   maxText = 0;
   maxTitle = 0;
   minLength = Infinity;
+  /** The exact best score share among the postings, for the statistics it was computed under. */
+  bestShare: { key: string; value: number } | null = null;
 
   push(row: number, text: number, title: number, length: number): void {
     if (this.n === this.rows.length) {
@@ -52,6 +54,13 @@ class Postings {
     return sortedIndexOf(this.rows, this.n, row);
   }
 }
+
+/** Postings shorter than this get a cheap score bound rather than the exact one (see `bound`). */
+const EXACT_BOUND_MIN_POSTINGS = 256;
+
+/** The most a term can add to any of its rows: most counts in the shortest row. */
+const bm25TermAt = (p: Postings, titleWeight: number, idf: number, avg: number): number =>
+  bm25Term(idf, p.maxText + titleWeight * p.maxTitle, p.minLength, avg);
 
 /** One term's share of a row's score, written in FTS5's order of operations. */
 const bm25Term = (idf: number, f: number, length: number, avg: number): number => idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * length) / avg)));
@@ -95,10 +104,13 @@ export class LexicalMemoryIndex {
   private totalLength = 0;
   private readonly terms = new Map<string, Postings>();
   private readonly masks = new Map<string, Uint8Array>();
+  /** Counts changes to the parts held: cached bounds name the count they were computed at. */
+  private changes = 0;
 
   constructor(public version: PartsVersion) {}
 
   append(batch: readonly PartTerms[]): void {
+    if (batch.length > 0) this.changes++;
     for (const part of batch) {
       this.maxId = Math.max(this.maxId, part.id);
       const row = this.count++;
@@ -131,6 +143,7 @@ export class LexicalMemoryIndex {
 
   /** Keeps only the parts whose id is in `live` (ascending): rows renumbered, postings compacted. */
   retain(live: readonly number[]): void {
+    this.changes++;
     const keep = new Set(live);
     const newRow = new Int32Array(this.count).fill(-1);
     let w = 0;
@@ -187,15 +200,8 @@ export class LexicalMemoryIndex {
       if (!p) continue;
       const idf = this.idf(p.n);
       const { text, title } = p;
-      terms.push({
-        rows: p.rows,
-        text,
-        title,
-        n: p.n,
-        score: (j, row) => bm25Term(idf, text[j]! + titleWeight * title[j]!, lengths[row]!, avg),
-        // Most counts in the shortest row: no posting scores more (a hair added for rounding).
-        bound: bm25Term(idf, p.maxText + titleWeight * p.maxTitle, p.minLength, avg) * (1 + 1e-9),
-      });
+      const score = (j: number, row: number) => bm25Term(idf, text[j]! + titleWeight * title[j]!, lengths[row]!, avg);
+      terms.push({ rows: p.rows, text, title, n: p.n, score, bound: this.bound(p, titleWeight, score) });
     }
     const excluded = this.rowsWith(query.excluded);
     const rows = maxScoreTop(terms, limit, { allowed, excluded: (row) => excluded.has(row) });
@@ -217,6 +223,24 @@ export class LexicalMemoryIndex {
       if (score !== null) out.push({ id, score });
     }
     return out;
+  }
+
+  /**
+   * No posting of the term scores above this (a hair added for rounding). The exact maximum is
+   * one pass over the postings, kept until the corpus changes: a corpus queried many times
+   * between changes pays it once per term, and tight bounds are what lets MaxScore skip. Long
+   * postings are worth it; short ones get the cheap bound from their largest counts and
+   * shortest row.
+   */
+  private bound(p: Postings, titleWeight: number, score: (j: number, row: number) => number): number {
+    if (p.n < EXACT_BOUND_MIN_POSTINGS) return bm25TermAt(p, titleWeight, this.idf(p.n), this.totalLength / this.count) * (1 + 1e-9);
+    const key = `${titleWeight}|${this.changes}`;
+    if (p.bestShare?.key !== key) {
+      let best = 0;
+      for (let j = 0; j < p.n; j++) best = Math.max(best, score(j, p.rows[j]!));
+      p.bestShare = { key, value: best };
+    }
+    return p.bestShare.value * (1 + 1e-9);
   }
 
   /** A row's score, summed over the query terms in order; null when none occurs in it. */
