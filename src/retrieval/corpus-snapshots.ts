@@ -32,11 +32,14 @@ export class CorpusSnapshots<Row extends { id: number }, S extends CorpusSnapsho
     private readonly rowsAfter: (corpusId: number, afterId: number, limit: number) => Promise<Row[]>,
   ) {}
 
-  /** The corpus's snapshot, brought up to date; null when the corpus no longer exists. */
-  async current(corpusId: number): Promise<S | null> {
+  /**
+   * The corpus's snapshot, brought up to date; null when the corpus no longer exists. A caller
+   * that has just read the corpus's version passes it (one read serves a whole query).
+   */
+  async current(corpusId: number, known?: PartsVersion): Promise<S | null> {
     const pending = this.refreshing.get(corpusId);
     if (pending) return pending;
-    const version = await this.search.version(corpusId);
+    const version = known ?? (await this.search.version(corpusId));
     const cached = this.corpora.get(corpusId);
     if (!version) {
       this.corpora.delete(corpusId);

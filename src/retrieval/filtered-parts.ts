@@ -1,4 +1,4 @@
-import type { PartFilter, SearchRepository } from '../storage/types.js';
+import type { PartFilter, PartsVersion, SearchRepository } from '../storage/types.js';
 
 const CACHE_ENTRIES = 64;
 
@@ -13,8 +13,8 @@ export class FilteredParts {
   constructor(private readonly search: SearchRepository) {}
 
   /** The ids, and a key naming this exact set (for caches derived from it). */
-  async ids(corpusId: number, filter: PartFilter): Promise<{ key: string; ids: readonly number[] }> {
-    const version = await this.search.version(corpusId);
+  async ids(corpusId: number, filter: PartFilter, known?: PartsVersion): Promise<{ key: string; ids: readonly number[] }> {
+    const version = known ?? (await this.search.version(corpusId));
     const key = `${corpusId}|${version?.parts}|${version?.vectors}|${JSON.stringify([filter.sql, filter.params, filter.documentsOnly])}`;
     const hit = this.cache.get(key);
     if (hit) {

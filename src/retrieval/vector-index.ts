@@ -190,8 +190,8 @@ export class VectorIndexes {
    * those parts. Unfiltered searches of a large corpus walk its HNSW graph once built (in the
    * background; exact search until then), plus exact search over the rows added since.
    */
-  async nearest(corpusId: number, query: Float32Array, k: number, allowed?: AllowedParts): Promise<VectorHit[]> {
-    const m = await this.snapshots.current(corpusId);
+  async nearest(corpusId: number, query: Float32Array, k: number, allowed?: AllowedParts, version?: PartsVersion): Promise<VectorHit[]> {
+    const m = await this.snapshots.current(corpusId, version);
     if (!m || m.count === 0 || k <= 0 || query.length !== m.dims) return [];
     if (allowed) {
       const subset = m.subset(allowed);
@@ -238,8 +238,8 @@ export class VectorIndexes {
   }
 
   /** Cosine similarity of the query to each given part (null for a part without a vector). */
-  async similarities(corpusId: number, query: Float32Array, ids: readonly number[]): Promise<Map<number, number>> {
-    const m = await this.snapshots.current(corpusId);
+  async similarities(corpusId: number, query: Float32Array, ids: readonly number[], version?: PartsVersion): Promise<Map<number, number>> {
+    const m = await this.snapshots.current(corpusId, version);
     const out = new Map<number, number>();
     if (!m || query.length !== m.dims) return out;
     for (const id of ids) {

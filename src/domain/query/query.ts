@@ -11,7 +11,7 @@ import type { FilteredParts } from '../../retrieval/filtered-parts.js';
 import type { LexicalIndexes } from '../../retrieval/lexical/lexical-indexes.js';
 import type { TermQuery } from '../../retrieval/lexical/memory-index.js';
 import type { AllowedParts, VectorIndexes } from '../../retrieval/vector-index.js';
-import type { CorpusRecord, HitRecord, LexicalHit, PartFilter, Storage } from '../../storage/types.js';
+import type { CorpusRecord, HitRecord, LexicalHit, PartFilter, PartsVersion, Storage } from '../../storage/types.js';
 import type { EncoderService } from '../encoders/encoders.js';
 import { forbidden, invalidField, notFound } from '../errors.js';
 import { defaultLexicalInterpolation, TITLE_WEIGHT } from './defaults.js';
@@ -244,14 +244,16 @@ export class QueryService {
     const corpusId = p.corpus.id;
     const candidates = new Map<number, FusionInput>();
     const useLexical = p.lambda > 0 && p.match !== null;
+    // One read of the corpus's change counters serves every in-memory index this query uses.
+    const version = await this.storage.search.version(corpusId);
     // The filter's parts, read once for whichever side needs them as a set.
     let allowed: Promise<AllowedParts | undefined> | undefined;
-    const allowedParts = () => (allowed ??= p.filter ? this.filtered.ids(corpusId, p.filter) : Promise.resolve(undefined));
+    const allowedParts = () => (allowed ??= p.filter ? this.filtered.ids(corpusId, p.filter, version) : Promise.resolve(undefined));
     if (useLexical) {
-      for (const h of await this.lexicalTop(p, pool, allowedParts)) candidates.set(h.id, { id: h.id, lexical: h.score });
+      for (const h of await this.lexicalTop(p, pool, allowedParts, version)) candidates.set(h.id, { id: h.id, lexical: h.score });
     }
     if (vector && p.lambda < 1) {
-      const near = await this.vectors.nearest(corpusId, vector, pool, await allowedParts());
+      const near = await this.vectors.nearest(corpusId, vector, pool, await allowedParts(), version);
       const vectorOnly: number[] = [];
       for (const h of near) {
         const c = candidates.get(h.id);
@@ -263,9 +265,9 @@ export class QueryService {
       }
       // Exact scores for what only one side found: BM25 of a part does not depend on the others.
       const missingCosine = [...candidates.values()].filter((c) => c.cosine === undefined).map((c) => c.id);
-      for (const [id, cos] of await this.vectors.similarities(corpusId, vector, missingCosine)) candidates.get(id)!.cosine = cos;
+      for (const [id, cos] of await this.vectors.similarities(corpusId, vector, missingCosine, version)) candidates.get(id)!.cosine = cos;
       if (useLexical && vectorOnly.length > 0) {
-        for (const h of await this.lexicalScores(p, vectorOnly)) candidates.get(h.id)!.lexical = h.score;
+        for (const h of await this.lexicalScores(p, vectorOnly, version)) candidates.get(h.id)!.lexical = h.score;
       }
     }
     let fused = fuse([...candidates.values()], p.lambda);
@@ -283,17 +285,22 @@ export class QueryService {
    * applied as the set of parts it lets through), else from the full-text index with the filter
    * compiled into its statement.
    */
-  private async lexicalTop(p: PreparedCorpus, limit: number, allowed: () => Promise<AllowedParts | undefined>): Promise<LexicalHit[]> {
+  private async lexicalTop(
+    p: PreparedCorpus,
+    limit: number,
+    allowed: () => Promise<AllowedParts | undefined>,
+    version: PartsVersion | undefined,
+  ): Promise<LexicalHit[]> {
     if (p.terms) {
       const parts = await allowed();
-      return this.lexicalIndexes.top(p.corpus.id, p.terms, { limit, titleWeight: TITLE_WEIGHT, ...(parts ? { allowed: parts } : {}) });
+      return this.lexicalIndexes.top(p.corpus.id, p.terms, { limit, titleWeight: TITLE_WEIGHT, ...(parts ? { allowed: parts } : {}), ...(version ? { version } : {}) });
     }
     return this.storage.search.lexical(p.corpus.id, p.match!, { ...(p.filter ? { filter: p.filter } : {}), limit, titleWeight: TITLE_WEIGHT });
   }
 
   /** Lexical scores of parts found by the vector side (those the query matches). */
-  private async lexicalScores(p: PreparedCorpus, ids: readonly number[]): Promise<LexicalHit[]> {
-    if (p.terms) return this.lexicalIndexes.scores(p.corpus.id, p.terms, ids, TITLE_WEIGHT);
+  private async lexicalScores(p: PreparedCorpus, ids: readonly number[], version: PartsVersion | undefined): Promise<LexicalHit[]> {
+    if (p.terms) return this.lexicalIndexes.scores(p.corpus.id, p.terms, ids, TITLE_WEIGHT, version);
     return this.storage.search.lexical(p.corpus.id, p.match!, { limit: ids.length, titleWeight: TITLE_WEIGHT, onlyIds: ids });
   }
 

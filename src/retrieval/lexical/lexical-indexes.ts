@@ -1,4 +1,4 @@
-import type { SearchRepository } from '../../storage/types.js';
+import type { PartsVersion, SearchRepository } from '../../storage/types.js';
 import { CorpusSnapshots } from '../corpus-snapshots.js';
 import type { AllowedParts } from '../vector-index.js';
 import { LexicalMemoryIndex, type ScoredPart, type TermQuery } from './memory-index.js';
@@ -38,16 +38,20 @@ export class LexicalIndexes {
   }
 
   /** The `limit` best parts of the corpus for the query, best first. */
-  async top(corpusId: number, query: TermQuery, options: { limit: number; titleWeight: number; allowed?: AllowedParts }): Promise<ScoredPart[]> {
-    const index = await this.snapshots.current(corpusId);
+  async top(
+    corpusId: number,
+    query: TermQuery,
+    options: { limit: number; titleWeight: number; allowed?: AllowedParts; version?: PartsVersion },
+  ): Promise<ScoredPart[]> {
+    const index = await this.snapshots.current(corpusId, options.version);
     if (!index) return [];
     const { limit, titleWeight, allowed } = options;
     return index.search(query, { limit, titleWeight, ...(allowed ? { allowed: index.mask(allowed.key, allowed.ids) } : {}) });
   }
 
   /** BM25 of the given parts (those the query matches). */
-  async scores(corpusId: number, query: TermQuery, ids: readonly number[], titleWeight: number): Promise<ScoredPart[]> {
-    const index = await this.snapshots.current(corpusId);
+  async scores(corpusId: number, query: TermQuery, ids: readonly number[], titleWeight: number, version?: PartsVersion): Promise<ScoredPart[]> {
+    const index = await this.snapshots.current(corpusId, version);
     return index ? index.scoreParts(query, ids, titleWeight) : [];
   }
 

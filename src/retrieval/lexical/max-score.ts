@@ -7,16 +7,24 @@
  * contains "file" or "use".
  */
 
-/** One query term's postings (rows ascending) and what it can add to a part's score. */
+import { bm25Term } from './bm25.js';
+
+/** One query term's postings (rows ascending, counts per column) and its score bound. */
 export interface ScoringTerm {
   rows: Int32Array;
   text: Uint16Array;
   title: Uint16Array;
   n: number;
-  /** The term's share of a row's score, from its counts at posting `j` and the row. */
-  score: (j: number, row: number) => number;
+  idf: number;
   /** No posting scores above this. */
   bound: number;
+}
+
+/** What scoring a posting needs besides the term: row lengths, their average, the title weight. */
+export interface ScoringContext {
+  lengths: Uint32Array;
+  avg: number;
+  titleWeight: number;
 }
 
 export interface RowFilter {
@@ -30,7 +38,9 @@ export interface RowFilter {
  * The rows with the `limit` highest total scores (ties: the lower row first), best first. The
  * scores returned are sums in bound order; callers wanting another order of summation recompute.
  */
-export function maxScoreTop(terms: readonly ScoringTerm[], limit: number, filter: RowFilter): number[] {
+export function maxScoreTop(terms: readonly ScoringTerm[], ctx: ScoringContext, limit: number, filter: RowFilter): number[] {
+  const { lengths, avg, titleWeight } = ctx;
+  const share = (t: ScoringTerm, j: number, row: number) => bm25Term(t.idf, t.text[j]! + titleWeight * t.title[j]!, lengths[row]!, avg);
   const order = [...terms].filter((t) => t.n > 0).sort((a, b) => a.bound - b.bound);
   const m = order.length;
   if (m === 0 || limit <= 0) return [];
@@ -53,7 +63,7 @@ export function maxScoreTop(terms: readonly ScoringTerm[], limit: number, filter
       const t = order[i]!;
       const j = pos[i]!;
       if (j < t.n && t.rows[j] === row) {
-        score += t.score(j, row);
+        score += share(t, j, row);
         pos[i] = j + 1;
       }
     }
@@ -68,7 +78,7 @@ export function maxScoreTop(terms: readonly ScoringTerm[], limit: number, filter
       const t = order[i]!;
       const j = seek(t.rows, pos[i]!, t.n, row);
       pos[i] = j;
-      if (j < t.n && t.rows[j] === row) score += t.score(j, row);
+      if (j < t.n && t.rows[j] === row) score += share(t, j, row);
     }
     if (pruned || (heap.full && score <= heap.threshold)) continue;
     heap.add(row, score);

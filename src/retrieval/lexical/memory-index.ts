@@ -1,11 +1,7 @@
 import type { PartsVersion, PartTerms } from '../../storage/types.js';
+import { bm25Term, idf as bm25Idf } from './bm25.js';
 import { maxScoreTop, type ScoringTerm } from './max-score.js';
 
-/** FTS5's bm25() constants. */
-const K1 = 1.2;
-const B = 0.75;
-/** FTS5 floors a non-positive IDF (a term in more than half the rows) at this. */
-const MIN_IDF = 1e-6;
 
 export interface ScoredPart {
   id: number;
@@ -62,8 +58,6 @@ const EXACT_BOUND_MIN_POSTINGS = 256;
 const bm25TermAt = (p: Postings, titleWeight: number, idf: number, avg: number): number =>
   bm25Term(idf, p.maxText + titleWeight * p.maxTitle, p.minLength, avg);
 
-/** One term's share of a row's score, written in FTS5's order of operations. */
-const bm25Term = (idf: number, f: number, length: number, avg: number): number => idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * length) / avg)));
 
 /** Position of `value` among the first `n` (ascending) entries of `list`, or -1. */
 function sortedIndexOf(list: Int32Array, n: number, value: number): number {
@@ -199,12 +193,10 @@ export class LexicalMemoryIndex {
       const p = this.terms.get(term);
       if (!p) continue;
       const idf = this.idf(p.n);
-      const { text, title } = p;
-      const score = (j: number, row: number) => bm25Term(idf, text[j]! + titleWeight * title[j]!, lengths[row]!, avg);
-      terms.push({ rows: p.rows, text, title, n: p.n, score, bound: this.bound(p, titleWeight, score) });
+      terms.push({ rows: p.rows, text: p.text, title: p.title, n: p.n, idf, bound: this.bound(p, titleWeight, idf, avg) });
     }
     const excluded = this.rowsWith(query.excluded);
-    const rows = maxScoreTop(terms, limit, { allowed, excluded: (row) => excluded.has(row) });
+    const rows = maxScoreTop(terms, { lengths, avg, titleWeight }, limit, { allowed, excluded: (row) => excluded.has(row) });
     return rows
       .map((row) => ({ id: this.ids[row]!, score: this.rowScore(query, row, titleWeight, avg)! }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
@@ -232,12 +224,12 @@ export class LexicalMemoryIndex {
    * postings are worth it; short ones get the cheap bound from their largest counts and
    * shortest row.
    */
-  private bound(p: Postings, titleWeight: number, score: (j: number, row: number) => number): number {
-    if (p.n < EXACT_BOUND_MIN_POSTINGS) return bm25TermAt(p, titleWeight, this.idf(p.n), this.totalLength / this.count) * (1 + 1e-9);
+  private bound(p: Postings, titleWeight: number, idf: number, avg: number): number {
+    if (p.n < EXACT_BOUND_MIN_POSTINGS) return bm25TermAt(p, titleWeight, idf, avg) * (1 + 1e-9);
     const key = `${titleWeight}|${this.changes}`;
     if (p.bestShare?.key !== key) {
       let best = 0;
-      for (let j = 0; j < p.n; j++) best = Math.max(best, score(j, p.rows[j]!));
+      for (let j = 0; j < p.n; j++) best = Math.max(best, bm25Term(idf, p.text[j]! + titleWeight * p.title[j]!, this.lengths[p.rows[j]!]!, avg));
       p.bestShare = { key, value: best };
     }
     return p.bestShare.value * (1 + 1e-9);
@@ -284,8 +276,7 @@ export class LexicalMemoryIndex {
   }
 
   private idf(df: number): number {
-    const idf = Math.log((this.count - df + 0.5) / (df + 0.5));
-    return idf > 0 ? idf : MIN_IDF;
+    return bm25Idf(this.count, df);
   }
 
   private rowOf(id: number): number {
