@@ -16,7 +16,7 @@ const WORKER_URL = new URL(FROM_SOURCE ? './vector-graph-worker-from-source.mjs'
  */
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 64;
-const EXPANSION_SEARCH = 128;
+const EXPANSION_SEARCH = 64;
 
 export interface GraphBuildRequest {
   dims: number;

@@ -44,6 +44,7 @@ export interface HitRecord {
   is_title: boolean;
   lang: string | null;
   table_id: string | null;
+  /** The document's tables when this part is one of them (`table_id`); empty otherwise. */
   doc_tables: unknown[];
 }
 

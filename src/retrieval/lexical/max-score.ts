@@ -30,8 +30,8 @@ export interface ScoringContext {
 export interface RowFilter {
   /** Rows the caller allows (a mask by row); undefined allows all. */
   allowed?: Uint8Array | undefined;
-  /** Rows left out whatever they score. */
-  excluded: (row: number) => boolean;
+  /** Rows left out whatever they score (undefined: none). */
+  excluded?: ReadonlySet<number> | undefined;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface RowFilter {
  */
 export function maxScoreTop(terms: readonly ScoringTerm[], ctx: ScoringContext, limit: number, filter: RowFilter): number[] {
   const { lengths, avg, titleWeight } = ctx;
-  const share = (t: ScoringTerm, j: number, row: number) => bm25Term(t.idf, t.text[j]! + titleWeight * t.title[j]!, lengths[row]!, avg);
+  const { allowed, excluded } = filter;
   const order = [...terms].filter((t) => t.n > 0).sort((a, b) => a.bound - b.bound);
   const m = order.length;
   if (m === 0 || limit <= 0) return [];
@@ -63,11 +63,11 @@ export function maxScoreTop(terms: readonly ScoringTerm[], ctx: ScoringContext, 
       const t = order[i]!;
       const j = pos[i]!;
       if (j < t.n && t.rows[j] === row) {
-        score += share(t, j, row);
+        score += bm25Term(t.idf, t.text[j]! + titleWeight * t.title[j]!, lengths[row]!, avg);
         pos[i] = j + 1;
       }
     }
-    if ((filter.allowed && filter.allowed[row] === 0) || filter.excluded(row)) continue;
+    if ((allowed && allowed[row] === 0) || (excluded && excluded.has(row))) continue;
     let pruned = false;
     for (let i = firstEssential - 1; i >= 0; i--) {
       // A later row ties below an earlier one, so reaching the threshold is not enough.
@@ -78,7 +78,7 @@ export function maxScoreTop(terms: readonly ScoringTerm[], ctx: ScoringContext, 
       const t = order[i]!;
       const j = seek(t.rows, pos[i]!, t.n, row);
       pos[i] = j;
-      if (j < t.n && t.rows[j] === row) score += share(t, j, row);
+      if (j < t.n && t.rows[j] === row) score += bm25Term(t.idf, t.text[j]! + titleWeight * t.title[j]!, lengths[row]!, avg);
     }
     if (pruned || (heap.full && score <= heap.threshold)) continue;
     heap.add(row, score);

@@ -196,7 +196,7 @@ export class LexicalMemoryIndex {
       terms.push({ rows: p.rows, text: p.text, title: p.title, n: p.n, idf, bound: this.bound(p, titleWeight, idf, avg) });
     }
     const excluded = this.rowsWith(query.excluded);
-    const rows = maxScoreTop(terms, { lengths, avg, titleWeight }, limit, { allowed, excluded: (row) => excluded.has(row) });
+    const rows = maxScoreTop(terms, { lengths, avg, titleWeight }, limit, { allowed, excluded: excluded.size > 0 ? excluded : undefined });
     return rows
       .map((row) => ({ id: this.ids[row]!, score: this.rowScore(query, row, titleWeight, avg)! }))
       .sort((a, b) => b.score - a.score || a.id - b.id);

@@ -200,7 +200,8 @@ export class SqliteSearch implements SearchRepository {
       doc_seq: r.doc_seq,
       doc_id: r.doc_id,
       doc_metadata: JSON.parse(r.doc_metadata),
-      doc_tables: JSON.parse(r.doc_tables),
+      // Only a table's part shows its table: the rest skip parsing the document's tables.
+      doc_tables: r.table_id ? JSON.parse(r.doc_tables) : [],
       part_index: r.part_index,
       text: r.text,
       metadata: JSON.parse(r.metadata),
