@@ -52,7 +52,8 @@ export class UploadService {
     if (!detected.ok) throw new QuarryError(415, `Cannot read this file: ${detected.reason}.`);
     let parsed;
     try {
-      parsed = await parseFile(detected.format, input.bytes, { filename: name, extractTables: input.extractTables });
+      // The file is not read again after parsing: the parser may take its memory instead of a copy.
+      parsed = await parseFile(detected.format, input.bytes, { filename: name, extractTables: input.extractTables, transferBytes: true });
     } catch (err) {
       if (err instanceof UnreadableFileError) throw invalidField('file', `cannot be read: ${err.message}`);
       throw err;

@@ -49,6 +49,34 @@ function jsonField(name: keyof typeof JSON_FIELDS, text: string): unknown {
   return value;
 }
 
+/** ES2024's resizable ArrayBuffer, which Node 20 has (the project's TypeScript lib is ES2022). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  resize(byteLength: number): void;
+}
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
+
+const tooLarge = () => payloadTooLarge(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+
+/**
+ * The file part's bytes, written as they arrive into one buffer that grows in place (reserved for
+ * MAX_UPLOAD_BYTES; only what is written takes memory). `toBuffer()` would keep every chunk until
+ * the end and then copy them all: the file held twice. The buffer returned spans its whole
+ * ArrayBuffer, so a parser may move it to another thread without a copy.
+ */
+async function readFilePart(stream: AsyncIterable<Buffer> & { truncated?: boolean }): Promise<Buffer> {
+  const memory = new ResizableArrayBuffer(0, { maxByteLength: MAX_UPLOAD_BYTES });
+  const view = new Uint8Array(memory);
+  for await (const chunk of stream) {
+    // Busboy stops at the limit and marks the stream truncated; never grow past the reservation.
+    if (stream.truncated || memory.byteLength + chunk.length > MAX_UPLOAD_BYTES) throw tooLarge();
+    const at = memory.byteLength;
+    memory.resize(at + chunk.length);
+    view.set(chunk, at);
+  }
+  if (stream.truncated) throw tooLarge();
+  return Buffer.from(memory);
+}
+
 async function readUpload(req: FastifyRequest): Promise<UploadInput> {
   const fields: Record<string, string> = {};
   let file: { bytes: Buffer; filename: string; mediaType: string } | undefined;
@@ -56,14 +84,14 @@ async function readUpload(req: FastifyRequest): Promise<UploadInput> {
     for await (const part of req.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 1024 * 1024 } })) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw invalidField(part.fieldname, 'unexpected file: send the file in the field `file`');
-        file = { bytes: await part.toBuffer(), filename: part.filename, mediaType: part.mimetype };
+        file = { bytes: await readFilePart(part.file), filename: part.filename, mediaType: part.mimetype };
       } else {
         fields[part.fieldname] = String(part.value);
       }
     }
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw payloadTooLarge(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     if (code === 'FST_FILES_LIMIT_REACHED') throw invalidField('file', 'send one file per upload');
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw invalidField('file', 'send the upload as multipart/form-data');
     if (code === 'FST_PARTS_LIMIT_REACHED' || code === 'FST_FIELDS_LIMIT_REACHED') throw invalidField('(body)', 'too many form fields');

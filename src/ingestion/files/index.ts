@@ -85,11 +85,19 @@ function textSize(sections: readonly StructuredDocumentSectionBody[]): number {
   return n;
 }
 
+export interface ParseFileOptions extends ParseOptions {
+  /**
+   * The caller will not read `bytes` again: a parser that reads in a thread of its own (PDF) may
+   * move their memory there, leaving `bytes` empty, instead of copying the file.
+   */
+  transferBytes?: boolean;
+}
+
 /**
  * Parses with the format's parser, then applies the limits every format shares: a file whose
  * text exceeds FILE_LIMITS.maxTextChars (a small file that expands enormously) is unreadable.
  */
-export async function parseFile(format: FileFormat, bytes: Buffer, options: ParseOptions): Promise<ParsedFile> {
+export async function parseFile(format: FileFormat, bytes: Buffer, options: ParseFileOptions): Promise<ParsedFile> {
   const parser = await PARSERS[format]();
   const parsed = await parser(bytes, options);
   const size = textSize(parsed.sections);
