@@ -27,13 +27,25 @@ export interface AllowedParts {
   ids: readonly number[];
 }
 
+/** A filter's parts: their vectors packed (for exact search) and their ids. */
+interface Subset {
+  data: Float32Array;
+  ids: number[];
+  members: Set<number>;
+}
+
+/** A filter letting through at least this share of a corpus searches its graph, then filters. */
+const GRAPH_FILTER_MIN_SHARE = 0.2;
+/** How many more neighbours than the share alone suggests are fetched before filtering. */
+const GRAPH_FILTER_OVERSAMPLING = 3;
+
 /**
  * One corpus's vectors in a single contiguous matrix, the layout the SIMD kernel reads. Rows are
  * in part id order; ids only grow, so new parts append.
  */
 class CorpusMatrix {
   /** Filtered sub-matrices, by the key of their allowed set. */
-  readonly subsets = new Map<string, { data: Float32Array; ids: number[] }>();
+  readonly subsets = new Map<string, Subset>();
   subsetBytes = 0;
   /** HNSW over the first `graph.rows` rows; rows after them are searched exactly. */
   graph: VectorGraph | null = null;
@@ -120,14 +132,14 @@ class CorpusMatrix {
    * The rows of the allowed parts packed into their own matrix, built once per allowed set:
    * packing half of 100,000 vectors costs far more than searching them.
    */
-  subset(allowed: AllowedParts): { data: Float32Array; ids: number[] } {
+  subset(allowed: AllowedParts): Subset {
     const cached = this.subsets.get(allowed.key);
     if (cached) return cached;
     const ids: number[] = [];
     for (const id of allowed.ids) if (this.rows.has(id)) ids.push(id);
     const data = new Float32Array(ids.length * this.dims);
     ids.forEach((id, i) => data.set(this.vector(id)!, i * this.dims));
-    const entry = { data, ids };
+    const entry = { data, ids, members: new Set(ids) };
     while (this.subsets.size > 0 && this.subsetBytes + data.byteLength > SUBSET_CACHE_BYTES) {
       const [oldest, old] = this.subsets.entries().next().value!;
       this.subsets.delete(oldest);
@@ -144,6 +156,13 @@ class CorpusMatrix {
     const r = this.rows.get(id);
     return r === undefined ? null : this.data.subarray(r * this.dims, (r + 1) * this.dims);
   }
+}
+
+/** Top `k` through the graph, merged with exact search over the rows added since it was built. */
+function approximate(m: CorpusMatrix, graph: VectorGraph, query: Float32Array, k: number): VectorHit[] {
+  const found = graph.search(query, k).map((h) => ({ id: m.ids[h.row]!, cosine: h.cosine }));
+  const tail = exact(m.rowsFrom(graph.rows), m.ids.subarray(graph.rows), query, m.dims, k);
+  return [...found, ...tail].sort((a, b) => b.cosine - a.cosine || a.id - b.id).slice(0, k);
 }
 
 /**
@@ -187,23 +206,25 @@ export class VectorIndexes {
 
   /**
    * The `k` parts closest to `query`; `allowed` (from a compiled filter) restricts the search to
-   * those parts. Unfiltered searches of a large corpus walk its HNSW graph once built (in the
-   * background; exact search until then), plus exact search over the rows added since.
+   * those parts. Searches of a large corpus walk its HNSW graph once built (in the background;
+   * exact search until then), plus exact search over the rows added since. A filter keeping a
+   * good share of the corpus takes the graph's nearest (oversampled) and keeps its parts; a
+   * narrow filter, or one that leaves fewer than `k` of them, searches its parts exactly.
    */
   async nearest(corpusId: number, query: Float32Array, k: number, allowed?: AllowedParts, version?: PartsVersion): Promise<VectorHit[]> {
     const m = await this.snapshots.current(corpusId, version);
     if (!m || m.count === 0 || k <= 0 || query.length !== m.dims) return [];
-    if (allowed) {
-      const subset = m.subset(allowed);
-      return subset.ids.length === 0 ? [] : exact(subset.data, subset.ids, query, m.dims, k);
-    }
     this.refreshGraph(corpusId, m);
-    const data = m.data.subarray(0, m.count * m.dims);
-    const graph = m.graph;
-    if (!graph) return exact(data, m.ids, query, m.dims, k);
-    const approximate = graph.search(query, k).map((h) => ({ id: m.ids[h.row]!, cosine: h.cosine }));
-    const tail = exact(m.rowsFrom(graph.rows), m.ids.subarray(graph.rows), query, m.dims, k);
-    return [...approximate, ...tail].sort((a, b) => b.cosine - a.cosine || a.id - b.id).slice(0, k);
+    if (!allowed) return m.graph ? approximate(m, m.graph, query, k) : exact(m.data.subarray(0, m.count * m.dims), m.ids, query, m.dims, k);
+    const subset = m.subset(allowed);
+    if (subset.ids.length === 0) return [];
+    const share = subset.ids.length / m.count;
+    if (m.graph && share >= GRAPH_FILTER_MIN_SHARE) {
+      const wanted = Math.min(m.count, Math.ceil((k / share) * GRAPH_FILTER_OVERSAMPLING));
+      const kept = approximate(m, m.graph, query, wanted).filter((h) => subset.members.has(h.id));
+      if (kept.length >= k) return kept.slice(0, k);
+    }
+    return exact(subset.data, subset.ids, query, m.dims, k);
   }
 
   /** Resolves once the corpus's vectors are loaded and its graph (if it gets one) is current. */

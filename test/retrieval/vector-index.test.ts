@@ -104,14 +104,31 @@ describe('vector indexes', () => {
     expect(hits.some((id) => doomed.includes(id))).toBe(false);
   });
 
-  it('searches a filter\'s parts exactly, and again from its cached subset', async () => {
+  it('searches a narrow filter\'s parts exactly, and again from its cached subset', async () => {
     const graphOn = new VectorIndexes(storage.search, 100);
-    const among = [...stored.keys()].filter((id) => id % 3 === 0);
-    const allowed = { key: 'every-third', ids: among };
+    await graphOn.ready(corpusId);
+    const among = [...stored.keys()].filter((id) => id % 10 === 0);
+    const allowed = { key: 'every-tenth', ids: among };
     for (let round = 0; round < 2; round++) {
       const query = vectorNear(7 + round);
       const hits = await graphOn.nearest(corpusId, query, 10, allowed);
       expect(hits.map((h) => h.id)).toEqual(exact(query, 10, among));
     }
+  });
+
+  it('searches a broad filter through the graph, keeping only its parts', async () => {
+    const graphOn = new VectorIndexes(storage.search, 100);
+    await graphOn.ready(corpusId);
+    const among = [...stored.keys()].filter((id) => id % 3 === 0);
+    const allowed = { key: 'every-third', ids: among };
+    let found = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = vectorNear(q * 7);
+      const hits = (await graphOn.nearest(corpusId, query, 10, allowed)).map((h) => h.id);
+      expect(hits).toHaveLength(10);
+      expect(hits.every((id) => among.includes(id))).toBe(true);
+      found += hits.filter((id) => exact(query, 10, among).includes(id)).length;
+    }
+    expect(found / 200).toBeGreaterThanOrEqual(0.95);
   });
 });
