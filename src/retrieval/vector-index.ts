@@ -1,7 +1,7 @@
 import { exactSearch, MetricKind } from 'usearch';
 import type { PartsVersion, SearchRepository } from '../storage/types.js';
 import { CorpusSnapshots } from './corpus-snapshots.js';
-import { VectorGraph } from './vector-graph.js';
+import { offsetFree, VectorGraph } from './vector-graph.js';
 
 export interface VectorHit {
   id: number;
@@ -172,7 +172,7 @@ function approximate(m: CorpusMatrix, graph: VectorGraph, query: Float32Array, k
 function exact(data: Float32Array, ids: ArrayLike<number>, query: Float32Array, dims: number, k: number): VectorHit[] {
   const rows = data.length / dims;
   if (rows <= 0) return [];
-  const found = exactSearch(data, query, dims, Math.min(k, rows), MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
+  const found = exactSearch(data, offsetFree(query), dims, Math.min(k, rows), MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
   const out: VectorHit[] = [];
   for (let i = 0; i < found.keys.length; i++) out.push({ id: ids[Number(found.keys[i])]!, cosine: 1 - found.distances[i]! });
   return out;

@@ -30,8 +30,9 @@ describe('vector indexes', () => {
   let corpusId: number;
   const stored = new Map<number, Float32Array>();
 
-  async function addDocument(docId: string, parts: number, salt: number): Promise<void> {
-    const vectors = Array.from({ length: parts }, (_, i) => vectorNear(salt + i));
+  async function addDocument(docId: string, parts: number, salt: number, same = false): Promise<void> {
+    const one = vectorNear(salt);
+    const vectors = Array.from({ length: parts }, (_, i) => (same ? one : vectorNear(salt + i)));
     await storage.documents.create({
       corpus_id: corpusId,
       doc_id: docId,
@@ -102,6 +103,16 @@ describe('vector indexes', () => {
     const hits = (await graphOn.nearest(corpusId, query, 10)).map((h) => h.id);
     expect(hits.filter((id) => exact(query, 10).includes(id)).length).toBeGreaterThanOrEqual(9);
     expect(hits.some((id) => doomed.includes(id))).toBe(false);
+  });
+
+  it('finds every part of a repeated vector through the graph, which holds it once', async () => {
+    await addDocument('repeated', 4, 2000, true);
+    const graphOn = new VectorIndexes(storage.search, 100);
+    await graphOn.ready(corpusId);
+    const copies = [...stored.keys()].slice(-4);
+    const hits = await graphOn.nearest(corpusId, stored.get(copies[0]!)!, 4);
+    expect(hits.map((h) => h.id)).toEqual(copies);
+    expect(new Set(hits.map((h) => h.cosine)).size).toBe(1);
   });
 
   it('searches a narrow filter\'s parts exactly, and again from its cached subset', async () => {
