@@ -38,8 +38,10 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
   const { head, parts } = preparedParts(corpus, body);
   let vectors: Float32Array[];
   try {
-    // Documents are embedded as answers unless the corpus says its documents are questions.
-    vectors = await encoder.embed(parts.map((p) => p.text), corpus.documents_are_questions ? 'query' : 'document');
+    // Documents are embedded as answers unless the corpus says its documents are questions. In
+    // bulk: while the encoder threads are busy, even a small document's parts join their next
+    // batch instead of taking this thread, which has other documents to parse and store.
+    vectors = await encoder.embed(parts.map((p) => p.text), corpus.documents_are_questions ? 'query' : 'document', { bulk: true });
   } catch (err) {
     throw encoderFailure(err);
   }

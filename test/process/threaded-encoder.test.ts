@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /**
  * Worker threads cannot run inside the test runner's in-process transform, so this runs a small
  * script under tsx, as the server runs: the threaded encoder must give exactly the vectors the
- * built-in encoder gives on the calling thread, for small and large batches, and let the process end.
+ * built-in encoder gives on the calling thread, for small and large batches, for many requests of
+ * both kinds sharing batches, after its thread died, and let the process end.
  */
 describe('the built-in encoder on worker threads', () => {
   it('gives the same vectors as on the calling thread, and the process ends on its own', () => {
@@ -34,7 +35,23 @@ const small = await threaded.embed(texts.slice(0, 3), 'document');
 const many = Array.from({ length: 2600 }, (_, i) => 'Harbour note ' + i + ': ' + 'the ferry crossed the bay at dawn. '.repeat(1 + (i % 5)));
 const batched = await threaded.embed(many, 'document');
 const parallel = await Promise.all([0, 1, 2, 3].map((k) => threaded.embed(texts.slice(k * 10, k * 10 + 20), 'query')));
+// Bulk requests of a few texts each, of both kinds, beside a large one: they share batches.
+const crowd = Array.from({ length: 30 }, (_, k) => texts.slice(k % 35, (k % 35) + 1 + (k % 5)));
+const kindOf = (k: number) => (k % 3 === 0 ? 'query' : 'document') as const;
+const [crowdLarge, ...crowded] = await Promise.all([
+  threaded.embed(many, 'document', { bulk: true }),
+  ...crowd.map((t, k) => threaded.embed(t, kindOf(k), { bulk: true })),
+]);
+const crowdSame = same(crowdLarge!, await inline.embed(many, 'document')) &&
+  (await Promise.all(crowded.map(async (v, k) => same(v, await inline.embed(crowd[k]!, kindOf(k)))))).every(Boolean);
+// A thread that dies fails only the batches it held; with none left, the calling thread embeds.
+const lone = new ThreadedEncoder('t', 100, spec, 1, createEncoder(spec));
+await lone.embed(texts, 'document');
+await (lone as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads[0]!.worker.terminate();
+const afterDeath = same(await lone.embed(texts, 'document', { bulk: true }), await inline.embed(texts, 'document'));
 console.log(JSON.stringify({
+  crowd: crowdSame,
+  afterDeath,
   available: workersAvailable(),
   big: same(big, await inline.embed(texts, 'document')),
   batched: same(batched, await inline.embed(many, 'document')),
@@ -46,6 +63,8 @@ console.log(JSON.stringify({
     );
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ available: true, big: true, batched: true, small: true, parallel: true });
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({
+      crowd: true, afterDeath: true, available: true, big: true, batched: true, small: true, parallel: true,
+    });
   });
 });

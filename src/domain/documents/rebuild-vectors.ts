@@ -24,7 +24,7 @@ export async function rebuildVectors(
     if (batch.length === 0) break;
     let vectors: Float32Array[];
     try {
-      vectors = await encoder.embed(batch.map((p) => p.text), kind);
+      vectors = await encoder.embed(batch.map((p) => p.text), kind, { bulk: true });
     } catch (err) {
       throw encoderFailure(err);
     }

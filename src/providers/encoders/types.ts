@@ -4,12 +4,22 @@
  */
 export type EmbeddingKind = 'query' | 'document';
 
+export interface EmbedOptions {
+  /**
+   * The caller embeds in bulk (indexing) and has other work for its thread meanwhile: an encoder
+   * that runs elsewhere (worker threads) may take even a few texts off the calling thread, at the
+   * cost of a thread hop's latency. Unset for queries, whose latency counts. Encoders that run
+   * where they are called ignore it.
+   */
+  bulk?: boolean;
+}
+
 export interface Encoder {
   /** The name corpora refer to it by. */
   readonly name: string;
   readonly dimensions: number;
   /** One L2-normalised vector per text, in order. Throws EncoderError when the encoder fails. */
-  embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]>;
+  embed(texts: readonly string[], kind: EmbeddingKind, options?: EmbedOptions): Promise<Float32Array[]>;
   /** Releases sessions or sockets; optional. */
   close?(): Promise<void>;
 }
