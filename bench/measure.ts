@@ -4,12 +4,21 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = 100;
 
-/** User + system CPU seconds a process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+/** User + system CPU seconds in a /proc stat file (fields 14 and 15, after the command name). */
+function statCpuSeconds(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** User + system CPU seconds a process has used so far, all its threads together. */
+export function cpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** User + system CPU seconds a process's main thread (the event loop of a Node process) has used so far. */
+export function mainThreadCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /** Peak (VmHWM) and current (VmRSS) resident set of a process, in bytes. */
