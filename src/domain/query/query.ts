@@ -8,6 +8,7 @@ import { builtinRescore } from '../../retrieval/rerank/builtin.js';
 import { runStages } from '../../retrieval/rerank/chain.js';
 import type { RerankCandidate, Rescore } from '../../retrieval/rerank/types.js';
 import type { FilteredParts } from '../../retrieval/filtered-parts.js';
+import { PartCache } from '../../retrieval/part-cache.js';
 import type { LexicalIndexes } from '../../retrieval/lexical/lexical-indexes.js';
 import type { TermQuery } from '../../retrieval/lexical/memory-index.js';
 import type { AllowedParts, VectorIndexes } from '../../retrieval/vector-index.js';
@@ -63,6 +64,8 @@ interface PreparedCorpus {
   /** The query as the in-memory lexical index takes it; null sends it to the full-text index. */
   terms: TermQuery | null;
   filter?: PartFilter;
+  /** The corpus's change counters as read for this query (set by `retrieve`). */
+  version?: PartsVersion | undefined;
   lambda: number;
   kind: EmbeddingKind;
   weights: Record<string, number>;
@@ -93,6 +96,7 @@ export class QueryService {
     private readonly lexicalIndexes: LexicalIndexes,
     private readonly filtered: FilteredParts,
     private readonly rerankers: RerankerModels,
+    private readonly parts = new PartCache(),
   ) {}
 
   async run(plan: QueryPlan, options: { deferHistory?: boolean } = {}): Promise<QueryOutcome> {
@@ -118,7 +122,7 @@ export class QueryService {
     const firstStage = scored.slice(0, pool);
     const searchLatency = performance.now() - t0;
 
-    const hits = new Map((await this.storage.search.hits(firstStage.map((s) => s.id))).map((h) => [h.id, h]));
+    const hits = await this.hitsOf(firstStage, prepared);
     const present = firstStage.filter((s) => hits.has(s.id));
     const context = this.contextReader(plan);
     // Only what some stage reads is fetched: context for stages that score it, vectors for MMR.
@@ -246,6 +250,7 @@ export class QueryService {
     const useLexical = p.lambda > 0 && p.match !== null;
     // One read of the corpus's change counters serves every in-memory index this query uses.
     const version = await this.storage.search.version(corpusId);
+    p.version = version;
     // The filter's parts, read once for whichever side needs them as a set.
     let allowed: Promise<AllowedParts | undefined> | undefined;
     const allowedParts = () => (allowed ??= p.filter ? this.filtered.ids(corpusId, p.filter, version) : Promise.resolve(undefined));
@@ -302,6 +307,23 @@ export class QueryService {
   private async lexicalScores(p: PreparedCorpus, ids: readonly number[], version: PartsVersion | undefined): Promise<LexicalHit[]> {
     if (p.terms) return this.lexicalIndexes.scores(p.corpus.id, p.terms, ids, TITLE_WEIGHT, version);
     return this.storage.search.lexical(p.corpus.id, p.match!, { limit: ids.length, titleWeight: TITLE_WEIGHT, onlyIds: ids });
+  }
+
+  /** The parts to show, from the part cache where it holds them under the corpus's version. */
+  private async hitsOf(scored: readonly Scored[], prepared: readonly PreparedCorpus[]): Promise<Map<number, HitRecord>> {
+    const hits = new Map<number, HitRecord>();
+    const missing: number[] = [];
+    for (const s of scored) {
+      const p = prepared[s.corpusIndex]!;
+      const cached = this.parts.get(p.corpus.id, p.version, s.id);
+      if (cached) hits.set(s.id, cached);
+      else missing.push(s.id);
+    }
+    if (missing.length === 0) return hits;
+    const loaded = await this.storage.search.hits(missing);
+    for (const h of loaded) hits.set(h.id, h);
+    for (const p of prepared) this.parts.put(p.corpus.id, p.version, loaded.filter((h) => h.corpus_id === p.corpus.id));
+    return hits;
   }
 
   // -- presentation --------------------------------------------------------------------------
