@@ -2,20 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { EmbeddingKind } from '../../providers/encoders/types.js';
 import { resultText } from '../../retrieval/context.js';
 import { compileFilter, prepareFilter } from '../../retrieval/filter/index.js';
-import { customDimensionBoost, fuse, type FusionInput } from '../../retrieval/fusion.js';
-import { parseLexicalQuery, toFtsMatch, type LexicalQuery } from '../../retrieval/lexical/query-syntax.js';
+import { parseLexicalQuery, toFtsMatch } from '../../retrieval/lexical/query-syntax.js';
 import { builtinRescore } from '../../retrieval/rerank/builtin.js';
 import { runStages } from '../../retrieval/rerank/chain.js';
 import type { RerankCandidate, Rescore } from '../../retrieval/rerank/types.js';
 import type { FilteredParts } from '../../retrieval/filtered-parts.js';
-import { PartCache } from '../../retrieval/part-cache.js';
 import type { LexicalIndexes } from '../../retrieval/lexical/lexical-indexes.js';
-import type { TermQuery } from '../../retrieval/lexical/memory-index.js';
-import type { AllowedParts, VectorIndexes } from '../../retrieval/vector-index.js';
-import type { CorpusRecord, HitRecord, LexicalHit, PartFilter, PartsVersion, Storage } from '../../storage/types.js';
+import type { VectorIndexes } from '../../retrieval/vector-index.js';
+import type { CorpusRecord, HitRecord, PartFilter, Storage } from '../../storage/types.js';
 import type { EncoderService } from '../encoders/encoders.js';
+import { CorpusRetrieval, type PreparedCorpus, type Scored } from './corpus-retrieval.js';
 import { forbidden, invalidField, notFound } from '../errors.js';
-import { defaultLexicalInterpolation, TITLE_WEIGHT } from './defaults.js';
+import { defaultLexicalInterpolation } from './defaults.js';
 import type { CorpusSearch, QueryPlan } from './plan.js';
 import type { RerankerModels } from './reranker-models.js';
 import { resolveStages } from './rerankers.js';
@@ -54,38 +52,14 @@ export interface HistoryExtra {
   spans?: Array<Record<string, unknown>>;
 }
 
-interface PreparedCorpus {
-  corpus: CorpusRecord;
-  spec: CorpusSearch;
-  index: number;
-  text: string;
-  lexical: LexicalQuery;
-  match: string | null;
-  /** The query as the in-memory lexical index takes it; null sends it to the full-text index. */
-  terms: TermQuery | null;
-  filter?: PartFilter;
-  /** The corpus's change counters as read for this query (set by `retrieve`). */
-  version?: PartsVersion | undefined;
-  lambda: number;
-  kind: EmbeddingKind;
-  weights: Record<string, number>;
-}
-
-interface Scored {
-  id: number;
-  corpusIndex: number;
-  score: number;
-}
-
 const MAX_CONTEXT_PARTS = 50;
 
 /** A result's text with its context, with or without the start and end tags. */
 type ContextReader = (hit: HitRecord, tags: boolean) => Promise<string>;
 
 /**
- * Runs queries: hybrid retrieval in each corpus named (lexical BM25 from the storage's full-text
- * index, exact vector search in memory, fused by `lexical_interpolation`, custom dimensions
- * added), one merged list, the re-ranking chain, then the requested page with its context.
+ * Runs queries: hybrid retrieval in each corpus named (corpus-retrieval.ts), one merged list,
+ * the re-ranking chain, then the requested page with its context.
  * Saves history when the request or a corpus asks for it.
  */
 export class QueryService {
@@ -94,10 +68,13 @@ export class QueryService {
     private readonly encoders: EncoderService,
     private readonly vectors: VectorIndexes,
     private readonly lexicalIndexes: LexicalIndexes,
-    private readonly filtered: FilteredParts,
+    filtered: FilteredParts,
     private readonly rerankers: RerankerModels,
-    private readonly parts = new PartCache(),
-  ) {}
+  ) {
+    this.retrieval = new CorpusRetrieval(storage, vectors, lexicalIndexes, filtered);
+  }
+
+  private readonly retrieval: CorpusRetrieval;
 
   async run(plan: QueryPlan, options: { deferHistory?: boolean } = {}): Promise<QueryOutcome> {
     const startedAt = new Date();
@@ -117,12 +94,12 @@ export class QueryService {
     const pool = plan.offset + plan.limit;
     const queryVectors = await this.embedQueries(prepared);
     const scored: Scored[] = [];
-    for (const p of prepared) scored.push(...(await this.retrieve(p, queryVectors.get(p.index), pool)));
+    for (const p of prepared) scored.push(...(await this.retrieval.retrieve(p, queryVectors.get(p.index), pool)));
     scored.sort((a, b) => b.score - a.score || a.corpusIndex - b.corpusIndex || a.id - b.id);
     const firstStage = scored.slice(0, pool);
     const searchLatency = performance.now() - t0;
 
-    const hits = await this.hitsOf(firstStage, prepared);
+    const hits = await this.retrieval.hits(firstStage, prepared);
     const present = firstStage.filter((s) => hits.has(s.id));
     const context = this.contextReader(plan);
     // Only what some stage reads is fetched: context for stages that score it, vectors for MMR.
@@ -240,90 +217,6 @@ export class QueryService {
       if (vector) out.set(p.index, vector);
     }
     return out;
-  }
-
-  // -- retrieval -----------------------------------------------------------------------------
-
-  private async retrieve(p: PreparedCorpus, vector: Float32Array | undefined, pool: number): Promise<Scored[]> {
-    const corpusId = p.corpus.id;
-    const candidates = new Map<number, FusionInput>();
-    const useLexical = p.lambda > 0 && p.match !== null;
-    // One read of the corpus's change counters serves every in-memory index this query uses.
-    const version = await this.storage.search.version(corpusId);
-    p.version = version;
-    // The filter's parts, read once for whichever side needs them as a set.
-    let allowed: Promise<AllowedParts | undefined> | undefined;
-    const allowedParts = () => (allowed ??= p.filter ? this.filtered.ids(corpusId, p.filter, version) : Promise.resolve(undefined));
-    if (useLexical) {
-      for (const h of await this.lexicalTop(p, pool, allowedParts, version)) candidates.set(h.id, { id: h.id, lexical: h.score });
-    }
-    if (vector && p.lambda < 1) {
-      const near = await this.vectors.nearest(corpusId, vector, pool, await allowedParts(), version);
-      const vectorOnly: number[] = [];
-      for (const h of near) {
-        const c = candidates.get(h.id);
-        if (c) c.cosine = h.cosine;
-        else {
-          candidates.set(h.id, { id: h.id, cosine: h.cosine });
-          vectorOnly.push(h.id);
-        }
-      }
-      // Exact scores for what only one side found: BM25 of a part does not depend on the others.
-      const missingCosine = [...candidates.values()].filter((c) => c.cosine === undefined).map((c) => c.id);
-      for (const [id, cos] of await this.vectors.similarities(corpusId, vector, missingCosine, version)) candidates.get(id)!.cosine = cos;
-      if (useLexical && vectorOnly.length > 0) {
-        for (const h of await this.lexicalScores(p, vectorOnly, version)) candidates.get(h.id)!.lexical = h.score;
-      }
-    }
-    let fused = fuse([...candidates.values()], p.lambda);
-    if (Object.keys(p.weights).length > 0 && fused.length > 0) {
-      const parts = new Map((await this.storage.search.hits(fused.map((f) => f.id))).map((h) => [h.id, h]));
-      fused = fused
-        .map((f) => ({ id: f.id, score: f.score + customDimensionBoost(p.weights, parts.get(f.id)?.custom_dimensions ?? {}) }))
-        .sort((a, b) => b.score - a.score || a.id - b.id);
-    }
-    return fused.slice(0, pool).map((f) => ({ id: f.id, corpusIndex: p.index, score: f.score }));
-  }
-
-  /**
-   * The best lexical matches: from the in-memory index when it can answer the query (the filter
-   * applied as the set of parts it lets through), else from the full-text index with the filter
-   * compiled into its statement.
-   */
-  private async lexicalTop(
-    p: PreparedCorpus,
-    limit: number,
-    allowed: () => Promise<AllowedParts | undefined>,
-    version: PartsVersion | undefined,
-  ): Promise<LexicalHit[]> {
-    if (p.terms) {
-      const parts = await allowed();
-      return this.lexicalIndexes.top(p.corpus.id, p.terms, { limit, titleWeight: TITLE_WEIGHT, ...(parts ? { allowed: parts } : {}), ...(version ? { version } : {}) });
-    }
-    return this.storage.search.lexical(p.corpus.id, p.match!, { ...(p.filter ? { filter: p.filter } : {}), limit, titleWeight: TITLE_WEIGHT });
-  }
-
-  /** Lexical scores of parts found by the vector side (those the query matches). */
-  private async lexicalScores(p: PreparedCorpus, ids: readonly number[], version: PartsVersion | undefined): Promise<LexicalHit[]> {
-    if (p.terms) return this.lexicalIndexes.scores(p.corpus.id, p.terms, ids, TITLE_WEIGHT, version);
-    return this.storage.search.lexical(p.corpus.id, p.match!, { limit: ids.length, titleWeight: TITLE_WEIGHT, onlyIds: ids });
-  }
-
-  /** The parts to show, from the part cache where it holds them under the corpus's version. */
-  private async hitsOf(scored: readonly Scored[], prepared: readonly PreparedCorpus[]): Promise<Map<number, HitRecord>> {
-    const hits = new Map<number, HitRecord>();
-    const missing: number[] = [];
-    for (const s of scored) {
-      const p = prepared[s.corpusIndex]!;
-      const cached = this.parts.get(p.corpus.id, p.version, s.id);
-      if (cached) hits.set(s.id, cached);
-      else missing.push(s.id);
-    }
-    if (missing.length === 0) return hits;
-    const loaded = await this.storage.search.hits(missing);
-    for (const h of loaded) hits.set(h.id, h);
-    for (const p of prepared) this.parts.put(p.corpus.id, p.version, loaded.filter((h) => h.corpus_id === p.corpus.id));
-    return hits;
   }
 
   // -- presentation --------------------------------------------------------------------------
