@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import { workersAvailable } from '../providers/encoders/threaded.js';
+import { workerEntry, workersAvailable } from '../worker-entries.js';
 import { groupIdentical, type VectorGroups } from './vector-groups.js';
 
-const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
-const WORKER_URL = new URL(FROM_SOURCE ? './vector-graph-worker-from-source.mjs' : './vector-graph-worker.js', import.meta.url);
+const WORKER_URL = workerEntry(import.meta.url, 'vector-graph-worker');
 
 /**
  * HNSW settings: 32 links per node, a build beam of 128 and a search beam of 64. On the bench's

@@ -23,7 +23,8 @@ describe('the built-in encoder on worker threads', () => {
       script,
       `
 import { createEncoder } from '${src('src/providers/encoders/registry.ts')}';
-import { ThreadedEncoder, workersAvailable } from '${src('src/providers/encoders/threaded.ts')}';
+import { ThreadedEncoder } from '${src('src/providers/encoders/threaded.ts')}';
+import { workersAvailable } from '${src('src/worker-entries.ts')}';
 const spec = { type: 'builtin', name: 'quarry-static-glove-100d' } as const;
 const inline = createEncoder(spec);
 const threaded = new ThreadedEncoder('t', 100, spec, 2, createEncoder(spec));

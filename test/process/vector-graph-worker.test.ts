@@ -26,7 +26,7 @@ describe('the vector graph built on a worker thread', () => {
       `
 import { createRequire } from 'node:module';
 import { VectorGraph } from '${src('src/retrieval/vector-graph.ts')}';
-import { workersAvailable } from '${src('src/providers/encoders/threaded.ts')}';
+import { workersAvailable } from '${src('src/worker-entries.ts')}';
 const { exactSearch, MetricKind } = createRequire('${src('package.json')}')('usearch');
 const dims = 32, rows = 3000;
 let seed = 11;

@@ -1,7 +1,8 @@
 import type { SecretBox } from '../../auth/secrets.js';
 import { BUILT_IN_ENCODER, VECTARA_ENCODER_ALIASES } from '../../providers/encoders/catalog.js';
 import type { EncoderSpec } from '../../providers/encoders/registry.js';
-import { ThreadedEncoder, workersAvailable } from '../../providers/encoders/threaded.js';
+import { ThreadedEncoder } from '../../providers/encoders/threaded.js';
+import { workersAvailable } from '../../worker-entries.js';
 import type { Encoder } from '../../providers/encoders/types.js';
 import type { EncoderRecord, Page, PageRequest, Storage } from '../../storage/types.js';
 import { invalidField, notFound } from '../errors.js';

@@ -18,15 +18,13 @@
  * thread next collects) grows with the file; ending the thread returns it at once.
  */
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../worker-entries.js';
 import type { StructuredDocumentSectionBody } from '../documents.js';
 import type { PdfJob, PdfReply } from './pdf-worker.js';
 import { UnreadableFileError, type ParsedFile } from './types.js';
 
-const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
-const WORKER_URL = new URL(FROM_SOURCE ? './pdf-worker-from-source.mjs' : './pdf-worker.js', import.meta.url);
+const WORKER_URL = workerEntry(import.meta.url, 'pdf-worker');
 
 /**
  * A thread's heap. pdfjs's live data while reading stays near the file's size (the file, its

@@ -1,23 +1,12 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../worker-entries.js';
 import type { EncoderSpec } from './registry.js';
 import { EncoderError, type EmbeddingKind, type EmbedOptions, type Encoder } from './types.js';
 
 /** `packed`: the batch's vectors back to back, in a buffer the worker transferred (encoder-worker.ts). */
 type Reply = { id: number; packed?: Float32Array; error?: { message: string; retryable: boolean } };
 
-const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
-const WORKER_URL = new URL(FROM_SOURCE ? './encoder-worker-from-source.mjs' : './encoder-worker.js', import.meta.url);
-
-/**
- * Whether worker threads can run the encoder: always from the compiled build; from TypeScript
- * sources when tsx runs them (the worker entry registers tsx itself). Elsewhere (a test runner
- * transforming sources in-process) encoders simply run on the calling thread.
- */
-export function workersAvailable(): boolean {
-  return !FROM_SOURCE || process.execArgv.some((a) => a.includes('tsx'));
-}
+const WORKER_URL = workerEntry(import.meta.url, 'encoder-worker');
 
 /**
  * Below this many texts a request is embedded on the calling thread, unless it can ride along with
