@@ -65,19 +65,28 @@ function expectSame(ours: Array<{ id: number; score: number }>, ref: Array<{ id:
 
 const version = { parts: 1, vectors: 1 };
 
+function indexOf(parts: readonly Part[]): LexicalMemoryIndex {
+  const index = new LexicalMemoryIndex(version);
+  index.append(indexed(parts));
+  return index;
+}
+
+/** The index's best `limit` for the query are FTS5's over `parts`, with the same scores. */
+function expectAsFts5(index: LexicalMemoryIndex, parts: readonly Part[], q: { words: string[]; excluded: string[] }, limit: number, titleWeight: number): void {
+  const { text, query } = termQuery(q);
+  const match = toFtsMatch(parseLexicalQuery(text));
+  if (!match) return;
+  const ref = new Reference();
+  ref.add(parts);
+  expectSame(index.search(query, { limit, titleWeight }), ref.top(match, limit, titleWeight));
+}
+
 describe('in-memory lexical index', () => {
   it('finds what FTS5 finds, with its bm25() scores and order, for random corpora and queries', () => {
     fc.assert(
       fc.property(partsArb, queryArb, fc.constantFrom(1, 2, 0.5), fc.integer({ min: 1, max: 50 }), (rawParts, q, titleWeight, limit) => {
         const parts = rawParts.map((p, i) => ({ id: 3 * i + 1, ...p }));
-        const ref = new Reference();
-        ref.add(parts);
-        const index = new LexicalMemoryIndex(version);
-        index.append(indexed(parts));
-        const { text, query } = termQuery(q);
-        const match = toFtsMatch(parseLexicalQuery(text));
-        if (!match) return;
-        expectSame(index.search(query, { limit, titleWeight }), ref.top(match, limit, titleWeight));
+        expectAsFts5(indexOf(parts), parts, q, limit, titleWeight);
       }),
       { numRuns: 300 },
     );
@@ -92,14 +101,7 @@ describe('in-memory lexical index', () => {
     fc.assert(
       fc.property(bigParts, queryArb, fc.integer({ min: 1, max: 5 }), (rawParts, q, limit) => {
         const parts = rawParts.map((p, i) => ({ id: i + 1, ...p }));
-        const ref = new Reference();
-        ref.add(parts);
-        const index = new LexicalMemoryIndex(version);
-        index.append(indexed(parts));
-        const { text, query } = termQuery(q);
-        const match = toFtsMatch(parseLexicalQuery(text));
-        if (!match) return;
-        expectSame(index.search(query, { limit, titleWeight: 1 }), ref.top(match, limit, 1));
+        expectAsFts5(indexOf(parts), parts, q, limit, 1);
       }),
       { numRuns: 60 },
     );
@@ -110,19 +112,13 @@ describe('in-memory lexical index', () => {
       fc.property(partsArb, partsArb, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), queryArb, (first, second, drop, q) => {
         const a = first.map((p, i) => ({ id: i + 1, ...p }));
         const b = second.map((p, i) => ({ id: 1000 + i, ...p }));
-        const index = new LexicalMemoryIndex(version);
-        index.append(indexed(a));
+        const index = indexOf(a);
         const kept = a.filter((_, i) => !drop[i]);
         index.retain(kept.map((p) => p.id));
         index.append(indexed(b));
         // FTS5 built afresh from the parts there are: its contentless index keeps counting
         // deleted rows in the averages bm25() uses, a drift the in-memory index does not copy.
-        const ref = new Reference();
-        ref.add([...kept, ...b]);
-        const { text, query } = termQuery(q);
-        const match = toFtsMatch(parseLexicalQuery(text));
-        if (!match) return;
-        expectSame(index.search(query, { limit: 100, titleWeight: 1 }), ref.top(match, 100, 1));
+        expectAsFts5(index, [...kept, ...b], q, 100, 1);
       }),
       { numRuns: 150 },
     );
@@ -132,8 +128,7 @@ describe('in-memory lexical index', () => {
     fc.assert(
       fc.property(partsArb, queryArb, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (rawParts, q, pick) => {
         const parts = rawParts.map((p, i) => ({ id: 2 * i + 5, ...p }));
-        const index = new LexicalMemoryIndex(version);
-        index.append(indexed(parts));
+        const index = indexOf(parts);
         const { query } = termQuery(q);
         const all = index.search(query, { limit: 1000, titleWeight: 1 });
         const chosen = parts.filter((_, i) => pick[i]).map((p) => p.id);
