@@ -12,12 +12,26 @@ import { prng } from './prng.js';
 
 export const MANPAGES = fileURLToPath(new URL('../../shared/datasets/manpages/docs.jsonl', import.meta.url));
 
+/**
+ * A document as the bench POSTs it: the serialised body, and how many parts the server makes of it
+ * (the create answer does not list them, as in Vectara; the corpus's used_parts is checked after).
+ */
+export interface PostedDocument {
+  body: Buffer;
+  parts: number;
+}
+
+export const postedDocument = (doc: DocumentBody): PostedDocument => ({
+  body: Buffer.from(JSON.stringify(doc)),
+  parts: normalizeDocument(doc).parts.length,
+});
+
 export interface WorkSet {
   name: 'manpages' | 'generated';
   description: string;
   corpus: string;
-  /** Serialised request bodies, one per document. */
-  bodies: Buffer[];
+  /** The documents, serialised, with their part counts. */
+  documents: PostedDocument[];
   /** The part texts the server will embed, one array per document (one encoder call each). */
   batches: string[][];
   parts: number;
@@ -53,7 +67,7 @@ export function workSet(name: WorkSet['name'], description: string, corpus: stri
     name,
     description,
     corpus,
-    bodies: docs.map((d) => Buffer.from(JSON.stringify(d))),
+    documents: docs.map((d, i) => ({ body: Buffer.from(JSON.stringify(d)), parts: batches[i]!.length })),
     batches,
     parts: batches.reduce((n, b) => n + b.length, 0),
   };

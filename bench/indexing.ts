@@ -16,8 +16,9 @@
  *    server's own function, gives them), one document's parts per call as the server batches
  *    them, once before and once after the HTTP run; its rate is parts / seconds over both passes;
  *  - HTTP: every document is POSTed to /v2/corpora/{key}/documents with a fixed number of
- *    requests in flight (bodies serialised beforehand); parts are counted from the 201 responses;
- *    the rate is parts / wall seconds from the first request to the last response;
+ *    requests in flight (bodies serialised beforehand); parts are those of the documents answered 201;
+ *    the rate is parts / wall seconds from the first request to the last response; the corpus's
+ *    used_parts must equal the set's parts at the end;
  *  - the server's peak resident set (VmHWM in /proc/<pid>/status) and current RSS at the end.
  *
  * Targets: HTTP keeps at least 80% of the encoder's rate (each set), and the server's peak memory
@@ -42,8 +43,8 @@ import { createEncoder } from '../src/providers/encoders/registry.js';
 import type { Encoder } from '../src/providers/encoders/types.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
 import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
-import { cpuSeconds, mainThreadCpuSeconds, memoryOf, round } from './measure.js';
-import { generatedDocs, MANPAGES, manPageBody, partTexts, readManPages, workSet, type WorkSet } from './indexing-data.js';
+import { cpuSeconds, mainThreadCpuSeconds, memoryOf, round, threadCpuDelta, threadCpuSeconds } from './measure.js';
+import { generatedDocs, MANPAGES, manPageBody, partTexts, readManPages, workSet, type PostedDocument, type WorkSet } from './indexing-data.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
@@ -142,7 +143,7 @@ async function expect(answer: Promise<Answer>, status: number, what: string): Pr
 export interface HttpRun {
   documentsSent: number;
   documentsIndexed: number;
-  /** Parts counted in the 201 responses. */
+  /** Parts of the documents answered 201 (as the server's own normalisation counts them). */
   parts: number;
   seconds: number;
   partsPerSecond: number;
@@ -156,6 +157,8 @@ export interface HttpRun {
    * thread is what bounds the rate; the rest is mostly the encoder thread.
    */
   serverMainThreadCpuSeconds: number;
+  /** The server's CPU seconds over the run per thread name (encoder threads, V8's GC threads…). */
+  serverThreads: Array<[string, number]>;
   /** This process's CPU time over the run: the client's share of the machine's cores. */
   clientCpuSeconds: number;
   partsPerServerCpuSecond: number;
@@ -171,7 +174,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function httpRun(server: Server, corpus: string, bodies: Buffer[], concurrency: number, budgetSeconds: number): Promise<HttpRun> {
+export async function httpRun(server: Server, corpus: string, documents: PostedDocument[], concurrency: number, budgetSeconds: number): Promise<HttpRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const path = `/v2/corpora/${encodeURIComponent(corpus)}/documents`;
   const { port, pid, ownerKey } = server.info;
@@ -188,12 +191,13 @@ export async function httpRun(server: Server, corpus: string, bodies: Buffer[], 
   let parts = 0;
   const cpuBefore = cpuSeconds(pid);
   const mainBefore = mainThreadCpuSeconds(pid);
+  const threadsBefore = threadCpuSeconds(pid);
   const clientBefore = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + budgetSeconds * 1000;
   const worker = async () => {
-    while (next < bodies.length && performance.now() < deadline) {
-      const body = bodies[next++]!;
+    while (next < documents.length && performance.now() < deadline) {
+      const { body, parts: made } = documents[next++]!;
       sent++;
       const started = performance.now();
       try {
@@ -203,9 +207,8 @@ export async function httpRun(server: Server, corpus: string, bodies: Buffer[], 
           fail(String(a.status), a.text);
           continue;
         }
-        const view = JSON.parse(a.text) as { parts?: unknown[] };
         indexed++;
-        parts += view.parts?.length ?? 0;
+        parts += made;
       } catch (err) {
         fail('error', err instanceof Error ? err.message : String(err));
       }
@@ -215,6 +218,7 @@ export async function httpRun(server: Server, corpus: string, bodies: Buffer[], 
   const seconds = (performance.now() - t0) / 1000;
   const serverCpu = cpuSeconds(pid) - cpuBefore;
   const serverMainCpu = mainThreadCpuSeconds(pid) - mainBefore;
+  const serverThreads = threadCpuDelta(threadsBefore, threadCpuSeconds(pid));
   const client = process.cpuUsage(clientBefore);
   agent.destroy();
   latencies.sort((a, b) => a - b);
@@ -229,11 +233,12 @@ export async function httpRun(server: Server, corpus: string, bodies: Buffer[], 
     latencyP99Ms: round(percentile(latencies, 99), 1),
     serverCpuSeconds: round(serverCpu, 2),
     serverMainThreadCpuSeconds: round(serverMainCpu, 2),
+    serverThreads,
     clientCpuSeconds: round((client.user + client.system) / 1e6, 2),
     partsPerServerCpuSecond: round(parts / Math.max(serverCpu, 0.01), 1),
     failures,
     failureExamples,
-    stoppedEarly: sent < bodies.length,
+    stoppedEarly: sent < documents.length,
   };
 }
 
@@ -320,10 +325,10 @@ async function measureSet(set: WorkSet, warmup: Buffer[], encoder: Encoder, opti
 
     log(`  ${set.name}: encoder alone, ${set.parts} parts...`);
     const before = await encoderPass(encoder, set.batches, pid);
-    log(`  ${set.name}: HTTP, ${set.bodies.length} documents, ${options.concurrency} in flight...`);
+    log(`  ${set.name}: HTTP, ${set.documents.length} documents, ${options.concurrency} in flight...`);
     const budget = set.name === 'generated' ? options.budgetSeconds : Math.max(options.budgetSeconds, 600);
     const windowStartUs = Number(process.hrtime.bigint() / 1000n);
-    const http = await httpRun(server, set.corpus, set.bodies, options.concurrency, budget);
+    const http = await httpRun(server, set.corpus, set.documents, options.concurrency, budget);
     const window = { startUs: windowStartUs, endUs: Number(process.hrtime.bigint() / 1000n) };
     log(`  ${set.name}: encoder alone again...`);
     const after = await encoderPass(encoder, set.batches, pid);
@@ -337,15 +342,17 @@ async function measureSet(set: WorkSet, warmup: Buffer[], encoder: Encoder, opti
     const encoderCpuRate = (before.parts + after.parts) / Math.max(before.cpuSeconds + after.cpuSeconds, 0.001);
     const ratio = http.partsPerSecond / encoderRate;
     const cpuRatio = http.partsPerServerCpuSecond / encoderCpuRate;
-    const complete = !http.stoppedEarly && http.documentsIndexed === set.bodies.length && http.parts === set.parts;
+    const corpusUsedParts = (corpus?.limits?.used_parts as number | undefined) ?? null;
+    // Whole only if the server holds every part: the create answers do not list them.
+    const complete = !http.stoppedEarly && http.documentsIndexed === set.documents.length && http.parts === set.parts && corpusUsedParts === set.parts;
     const result: SetResult = {
       name: set.name,
       description: set.description,
-      documents: set.bodies.length,
+      documents: set.documents.length,
       expectedParts: set.parts,
       encoder: { passes: [before, after], partsPerSecond: round(encoderRate, 1), partsPerCpuSecond: round(encoderCpuRate, 1) },
       http,
-      corpusUsedParts: (corpus?.limits?.used_parts as number | undefined) ?? null,
+      corpusUsedParts,
       ratio: round(ratio, 3),
       cpuRatio: round(cpuRatio, 3),
       memory: { ...memory, peakRssMiB: round(memory.peakRssBytes / MiB, 1), rssMiB: round(memory.rssBytes / MiB, 1) },
@@ -465,6 +472,7 @@ export function formatIndexing(r: IndexingReport): string[] {
         `${counted} in ${h.seconds} s, ${h.documentsPerSecond} docs/s, p50 ${h.latencyP50Ms} ms, p99 ${h.latencyP99Ms} ms`,
       `    CPU over the run    server ${h.serverCpuSeconds} s (main thread ${h.serverMainThreadCpuSeconds} s, ` +
         `${round((100 * h.serverMainThreadCpuSeconds) / h.seconds, 0)}% of the wall time), client ${h.clientCpuSeconds} s`,
+      `    server threads      ${h.serverThreads.map(([name, s]) => `${name} ${s} s`).join(', ')}`,
       `    corpus used_parts   ${s.corpusUsedParts ?? 'n/a'}` +
         (Object.keys(h.failures).length ? `   failures ${JSON.stringify(h.failures)} e.g. ${h.failureExamples.join(' | ')}` : ''),
       `    server memory       peak RSS (VmHWM) ${s.memory.peakRssMiB} MiB, RSS at the end ${s.memory.rssMiB} MiB`,

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { httpRun, INDEXING_DEFAULTS, type HttpRun } from './indexing.js';
-import { generatedDocs, readManPages } from './indexing-data.js';
+import { generatedDocs, postedDocument, readManPages, type PostedDocument } from './indexing-data.js';
 import { formatInProcess, runInProcess, type InProcessReport } from './query-inprocess.js';
 import { awaitIndexesReady, startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
 import { round } from './measure.js';
@@ -109,9 +109,9 @@ const searchOf = (mode: Mode, filter: string | null) => ({
 });
 
 /** The generated set of bench/indexing.ts, document i tagged with bucket i % 10. */
-function documentBodies(parts: number): Buffer[] {
+function documentBodies(parts: number): PostedDocument[] {
   const docs = generatedDocs(readManPages(), parts, INDEXING_DEFAULTS.partsPerDocument, GENERATED_SEED, 'gen-');
-  return docs.map((d, i) => Buffer.from(JSON.stringify({ ...d, metadata: { bucket: i % BUCKETS } })));
+  return docs.map((d, i) => postedDocument({ ...d, metadata: { bucket: i % BUCKETS } }));
 }
 
 /** One query per case through fetch: 200, ten results, and the filter honoured. */

@@ -94,7 +94,7 @@ export function ingestCommand(program: Command, withApp: WithApp): void {
             failures.push(`${item.source}: ${item.error}`);
           } else {
             try {
-              const doc =
+              const created =
                 'file' in item
                   ? await app.services.uploads.upload(corpus, {
                       bytes: readFileSync(item.file),
@@ -104,7 +104,7 @@ export function ingestCommand(program: Command, withApp: WithApp): void {
                     })
                   : await app.services.documents.create(corpus, item.body);
               summary.indexed++;
-              summary.parts += doc.parts?.length ?? 0;
+              summary.parts += created.partCount;
             } catch (err) {
               if (err instanceof QuarryError && err.status === 409) summary.skipped++;
               else {

@@ -71,6 +71,8 @@ describe('documents over HTTP', () => {
       expect(created.metadata).toEqual({ year: 2024, category: 'billing', free: { nested: [1, 'two'] } });
       expect(created.tables.map((t: { id: string }) => t.id)).toEqual(['tbl-1']);
       expect(created.storage_usage.bytes_used).toBeGreaterThan(0);
+      // As Vectara: a document's parts are shown when it is read by id, not when it is created.
+      expect(created.parts).toBeUndefined();
 
       const read = await owner.get(doc('docs', 'invoice-1'));
       expectOk(read, 'getCorpusDocument', 200);

@@ -47,12 +47,15 @@ describe('upload_file: every format', () => {
     return { status: res.statusCode, body: res.json(), headers: res.headers };
   }
 
-  /** Uploads, asserts a spec-valid 201 Document, and returns it with its parts. */
+  /** Uploads, asserts a spec-valid 201 Document, and returns it with its parts as read back by id. */
   async function accepted(file: FormFile, fields: Record<string, string> = {}) {
     const res = await upload(file, fields);
     expectOk(res as never, 'uploadFile', 201);
     expect(res.body.id).toBe(file.name);
-    const parts = res.body.parts as Part[];
+    expect(res.body.parts).toBeUndefined();
+    const read = await owner.get(`/v2/corpora/formats/documents/${encodeURIComponent(res.body.id)}`);
+    expectOk(read, 'getCorpusDocument', 200);
+    const parts = read.body.parts as Part[];
     return {
       body: res.body,
       parts,

@@ -21,12 +21,19 @@ export interface DocumentView {
   storage_usage: { bytes_used: number; metadata_bytes_used: number };
 }
 
+/**
+ * What indexing a document answers: the document as the API shows it after creation (without its
+ * parts: Vectara returns those only when a document is read by id) and how many parts it got.
+ */
+export interface CreatedDocument {
+  document: DocumentView;
+  partCount: number;
+}
+
 /** Compiles a document-level metadata filter for a corpus (the filter language lives in retrieval/). */
 export type DocumentFilterCompiler = (corpus: CorpusRecord, filter: string) => SqlFilter;
 
-type ShownPart = Pick<PartRecord, 'text' | 'metadata' | 'context' | 'custom_dimensions' | 'is_title'>;
-
-function view(d: DocumentRecord, parts?: readonly ShownPart[]): DocumentView {
+function view(d: DocumentRecord, parts?: readonly PartRecord[]): DocumentView {
   return {
     id: d.doc_id,
     metadata: d.metadata,
@@ -66,7 +73,7 @@ export class DocumentService {
     return corpus;
   }
 
-  async create(corpusKey: string, body: DocumentBody): Promise<DocumentView> {
+  async create(corpusKey: string, body: DocumentBody): Promise<CreatedDocument> {
     const corpus = await this.writableCorpus(corpusKey);
     // Checked before embedding to spare the encoder; the repository checks again atomically.
     if (typeof body.id === 'string' && (await this.storage.documents.get(corpus.id, body.id))) {
@@ -74,8 +81,7 @@ export class DocumentService {
     }
     const prepared = await prepareDocument(corpus, body, await this.encoders.resolve(corpus.encoder_name));
     const stored = await this.storage.documents.create(prepared);
-    // The parts just written are in hand: no need to read them back.
-    return view(stored, prepared.parts);
+    return { document: view(stored), partCount: prepared.parts.length };
   }
 
   async list(corpusKey: string, page: PageRequest, metadataFilter?: string): Promise<Page<DocumentView>> {

@@ -5,7 +5,7 @@ import { UnreadableFileError } from '../../ingestion/files/types.js';
 import type { ChunkingStrategy } from '../../ingestion/types.js';
 import { invalidField, QuarryError } from '../errors.js';
 import type { TableGeneration, TableSummaries } from '../generation/table-summaries.js';
-import type { DocumentService, DocumentView } from './documents.js';
+import type { CreatedDocument, DocumentService } from './documents.js';
 
 export interface UploadInput {
   bytes: Buffer;
@@ -43,7 +43,7 @@ export class UploadService {
     private readonly tables?: TableSummaries,
   ) {}
 
-  async upload(corpusKey: string, input: UploadInput): Promise<DocumentView> {
+  async upload(corpusKey: string, input: UploadInput): Promise<CreatedDocument> {
     const name = documentIdFromFilename(input.filename, 'file');
     const id = input.documentId !== undefined ? documentIdFromFilename(input.documentId, 'filename') : name;
     if (input.bytes.length === 0) throw invalidField('file', 'the file is empty');

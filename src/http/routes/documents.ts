@@ -8,7 +8,7 @@ export function documentRoutes(app: App, { documents }: Services): void {
   app.route({
     ...op('createCorpusDocument'),
     schema: { params: CorpusKeyParams, body: CreateDocumentBody, response: { 201: DocumentView } },
-    handler: async (req, reply) => reply.code(201).send(await documents.create(req.params.corpus_key, req.body as DocumentBody)),
+    handler: async (req, reply) => reply.code(201).send((await documents.create(req.params.corpus_key, req.body as DocumentBody)).document),
   });
 
   app.route({

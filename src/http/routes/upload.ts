@@ -138,7 +138,7 @@ export function uploadRoutes(app: App, { uploads }: Services): void {
   app.route({
     ...op('uploadFile'),
     schema: { params: CorpusKeyParams, response: { 201: DocumentView } },
-    handler: async (req, reply) => reply.code(201).send(await uploads.upload(req.params.corpus_key, await readUpload(req))),
+    handler: async (req, reply) => reply.code(201).send((await uploads.upload(req.params.corpus_key, await readUpload(req))).document),
   });
 
   app.route({
