@@ -50,11 +50,13 @@ export interface ResolvedLanguage {
 const FALLBACK: ResolvedLanguage = { code: 'eng', name: LANGUAGE_NAMES.eng };
 
 /**
- * The detector (franc) names some languages by an individual-language code where the enum uses the
- * macrolanguage: Mandarin for Chinese, Iranian Persian for Persian, Standard Arabic for Arabic,
- * Malay variants for Malay.
+ * Individual-language codes for languages the enum names by their macrolanguage: Mandarin for
+ * Chinese, Iranian Persian and Dari for Persian, Standard Arabic for Arabic, Malay variants for
+ * Malay. The detector itself now answers with the macrolanguage, but a fallback comes from stored
+ * `part.lang` values: those given by users, and those detected by franc, which indexing used
+ * before and which answered 'cmn', 'pes', 'arb' and 'zlm'.
  */
-const DETECTED_ALIASES: Readonly<Record<string, LanguageCode>> = {
+const INDIVIDUAL_TO_MACRO: Readonly<Record<string, LanguageCode>> = {
   cmn: 'zho',
   pes: 'fas',
   prs: 'fas',
@@ -66,22 +68,30 @@ const DETECTED_ALIASES: Readonly<Record<string, LanguageCode>> = {
 const isLanguageCode = (code: string): code is LanguageCode => Object.hasOwn(LANGUAGE_NAMES, code);
 
 /**
- * Below this many characters of Latin script a detected language is a guess: "How do I extract
- * files?" reads as Portuguese to a trigram model. Other scripts say much more per character (a
- * few Han or Cyrillic characters settle it), so they need fewer.
+ * Below this many characters of Latin script a detected language is a guess: "compute password
+ * hashes" reads as Italian to the detector. Of the manpages' English queries 25 came out as another
+ * language, none longer than 45 characters. Other scripts say much more per character (a few Han
+ * or Cyrillic characters settle it), so they need fewer.
  */
 export const MIN_DETECTION_CHARS = 60;
 const MIN_OTHER_SCRIPT_CHARS = 10;
 const OTHER_SCRIPT = /[^\p{Script=Latin}\p{P}\p{N}\p{S}\s]/gu;
 
-/** The language of a text when it is long enough to tell, else undefined. */
+/** ISO 639-3's code for a language that cannot be determined. */
+export const UNDETERMINED = 'und';
+
+/**
+ * The language of a text when it is long enough to tell, else undefined. Text long enough whose
+ * language the detector cannot name (one it does not know, such as Swahili) is UNDETERMINED: a
+ * language all the same, which callers that support a list of languages refuse.
+ */
 export function confidentLanguage(text: string): string | undefined {
   const enough = text.trim().length >= MIN_DETECTION_CHARS || (text.match(OTHER_SCRIPT)?.length ?? 0) >= MIN_OTHER_SCRIPT_CHARS;
-  return enough ? detectLanguage(text) : undefined;
+  return enough ? (detectLanguage(text) ?? UNDETERMINED) : undefined;
 }
 
 const named = (code: string): ResolvedLanguage | undefined => {
-  const canonical = Object.hasOwn(DETECTED_ALIASES, code) ? DETECTED_ALIASES[code]! : code;
+  const canonical = Object.hasOwn(INDIVIDUAL_TO_MACRO, code) ? INDIVIDUAL_TO_MACRO[code]! : code;
   return isLanguageCode(canonical) ? { code: canonical, name: LANGUAGE_NAMES[canonical] } : undefined;
 };
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { LANGUAGE_CODES, LANGUAGE_NAMES, resolveLanguage } from '../../src/generation/languages.js';
+import { confidentLanguage, LANGUAGE_CODES, LANGUAGE_NAMES, resolveLanguage, UNDETERMINED } from '../../src/generation/languages.js';
 import { SPEC_PATH } from '../helpers/spec.js';
 
 describe('LANGUAGE_CODES', () => {
@@ -56,7 +56,7 @@ describe('resolveLanguage', () => {
     });
   });
 
-  it('maps the detector’s individual-language codes to the enum’s macrolanguages', () => {
+  it('names detected macrolanguages by the enum’s codes', () => {
     expect(resolveLanguage('auto', '这是一个关于中国历史和文化的长句子，我们在这里测试语言识别功能是否正常工作。')).toEqual({
       code: 'zho',
       name: 'Chinese',
@@ -67,13 +67,31 @@ describe('resolveLanguage', () => {
     });
   });
 
+  it('maps a fallback’s individual-language code (stored part.lang, e.g. from franc) to the enum’s macrolanguage', () => {
+    expect(resolveLanguage('auto', 'short', 'cmn')).toEqual({ code: 'zho', name: 'Chinese' });
+    expect(resolveLanguage('auto', 'short', 'arb')).toEqual({ code: 'ara', name: 'Arabic' });
+    expect(resolveLanguage('auto', 'short', 'pes')).toEqual({ code: 'fas', name: 'Persian' });
+    expect(resolveLanguage('auto', 'short', 'zlm')).toEqual({ code: 'msa', name: 'Malay' });
+  });
+
   it('falls back to English when the text is too short or its language is not in the enum', () => {
     expect(resolveLanguage('auto', 'hi')).toEqual({ code: 'eng', name: 'English' });
     expect(resolveLanguage(undefined, '')).toEqual({ code: 'eng', name: 'English' });
-    // Hausa: detected by franc, not one of the API's languages.
-    expect(resolveLanguage('auto', 'Yan majalisar dokokin Najeriya sun amince da kasafin kudin shekara mai zuwa bayan doguwar muhawara.')).toEqual({
+    // Finnish: detected, but not one of the API's languages.
+    expect(resolveLanguage('auto', 'Varmista, että varmuuskopiointi on valmis ennen kuin käynnistät palvelimen uudelleen.')).toEqual({
       code: 'eng',
       name: 'English',
     });
+    // Hausa: a language the detector does not know is not guessed, and the fallback applies.
+    const hausa = 'Yan majalisar dokokin Najeriya sun amince da kasafin kudin shekara mai zuwa bayan doguwar muhawara.';
+    expect(resolveLanguage('auto', hausa)).toEqual({ code: 'eng', name: 'English' });
+    expect(resolveLanguage('auto', hausa, 'fra')).toEqual({ code: 'fra', name: 'French' });
+  });
+
+  it('calls long text in a language the detector does not know undetermined, and short text unknown', () => {
+    const swahili = 'Serikali imetangaza kwamba shule zote zitafunguliwa tena wiki ijayo baada ya likizo ndefu ya mvua.';
+    expect(confidentLanguage(swahili)).toBe(UNDETERMINED);
+    expect(confidentLanguage('Habari za asubuhi')).toBeUndefined();
+    expect(confidentLanguage('The server keeps its data in one SQLite file, and backups copy that file while it runs.')).toBe('eng');
   });
 });

@@ -251,6 +251,13 @@ describe('LLMs, presets, factual consistency, corrections and summaries', () => 
       source_texts: ['緑茶は酸化していない茶葉から作られます。'],
     });
     expectError(foreign, 422);
+    // Long enough to tell, in a language the detector does not know: refused too, not scored as English.
+    const unknown = await owner.post('/v2/evaluate_factual_consistency', {
+      generated_text: 'Serikali imetangaza kwamba shule zote zitafunguliwa tena wiki ijayo baada ya likizo ndefu ya mvua.',
+      source_texts: ['Shule zitafunguliwa wiki ijayo.'],
+    });
+    expectError(unknown, 422);
+    expect(unknown.body.messages.join(' ')).toContain('(und)');
     // A short English text is not mistaken for another language.
     expectOk(await owner.post('/v2/evaluate_factual_consistency', { generated_text: 'How do I reset my password?', source_texts: sources }), 'evaluateFactualConsistency', 200);
     expectFieldError(await owner.post('/v2/evaluate_factual_consistency', { source_texts: [] }), 'generated_text');

@@ -1,6 +1,6 @@
 import { FCS_LANGUAGES } from '../../generation/consistency/cues.js';
 import { LexicalConsistencyScorer, MAX_FCS_INPUT_CHARS } from '../../generation/consistency/lexical-scorer.js';
-import { confidentLanguage } from '../../generation/languages.js';
+import { confidentLanguage, UNDETERMINED } from '../../generation/languages.js';
 import type { ConsistencyScorer } from '../../generation/types.js';
 import type { OnnxConsistencySpec } from '../../providers/consistency/onnx-consistency.js';
 import { invalidField, QuarryError, unprocessable } from '../errors.js';
@@ -85,8 +85,9 @@ export class FactualConsistency {
     const language = confidentLanguage(generated);
     // Too short to tell: scored rather than refused.
     if (language && !FCS_LANGUAGES.includes(language)) {
+      const named = language === UNDETERMINED ? 'could not be determined (und)' : `(${language}) is not supported`;
       throw unprocessable(
-        `The generated text's language (${language}) is not supported by the factual consistency scorer; ` +
+        `The generated text's language ${named} by the factual consistency scorer; ` +
           `supported: ${FCS_LANGUAGES.join(', ')}.`,
       );
     }
