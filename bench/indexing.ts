@@ -43,6 +43,7 @@ import { createEncoder } from '../src/providers/encoders/registry.js';
 import type { Encoder } from '../src/providers/encoders/types.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
 import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
+import type { BenchServerInfo } from './server.js';
 import { cpuSeconds, mainThreadCpuSeconds, memoryOf, round, threadCpuDelta, threadCpuSeconds } from './measure.js';
 import { generatedDocs, MANPAGES, manPageBody, partTexts, readManPages, workSet, type PostedDocument, type WorkSet } from './indexing-data.js';
 
@@ -82,7 +83,7 @@ const MiB = 1024 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Server process
 
-type Server = BenchServerProcess;
+type Server = BenchServerProcess<Pick<BenchServerInfo, 'port' | 'pid' | 'ownerKey'>>;
 
 function startServer(cpuProfile: boolean): Promise<Server> {
   const nodeArgs = ['--import', 'tsx'];
@@ -91,6 +92,11 @@ function startServer(cpuProfile: boolean): Promise<Server> {
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
   }
   return startBenchServer([...nodeArgs, 'bench/server.ts', '--port', '0', '--exit-with-stdin'], 'indexing bench server');
+}
+
+/** bench/transport-floor-server.ts: parses each body and answers 201, nothing more. */
+function startTransportFloor(): Promise<Server> {
+  return startBenchServer(['--import', 'tsx', 'bench/transport-floor-server.ts', '--exit-with-stdin'], 'transport floor server');
 }
 
 function stopServer({ child }: Server, graceMs: number): Promise<void> {
@@ -298,6 +304,12 @@ export interface SetResult {
   /** The verdict's figure: HTTP parts per wall second divided by the encoder's parts per wall second. */
   ratio: number;
   /**
+   * The same documents, client and concurrency against a server that only parses each body and
+   * answers 201 (bench/transport-floor-server.ts), and its parts/s over the encoder's: no server
+   * doing any indexing work can beat this ratio on this machine.
+   */
+  transportFloor: { http: HttpRun; ratio: number };
+  /**
    * The server's parts per CPU-second over the HTTP run divided by the encoder's parts per
    * CPU-second: the share of the server's CPU time that embedding takes. Steadier than the wall
    * ratio on a shared machine (other tenants take the cores, not the CPU time), but blind to work
@@ -354,6 +366,7 @@ async function measureSet(set: WorkSet, warmup: Buffer[], encoder: Encoder, opti
       http,
       corpusUsedParts,
       ratio: round(ratio, 3),
+      transportFloor: { http, ratio: 0 }, // measured below, once this server has stopped
       cpuRatio: round(cpuRatio, 3),
       memory: { ...memory, peakRssMiB: round(memory.peakRssBytes / MiB, 1), rssMiB: round(memory.rssBytes / MiB, 1) },
       complete,
@@ -369,6 +382,9 @@ async function measureSet(set: WorkSet, warmup: Buffer[], encoder: Encoder, opti
       if (file) result.profile = summarizeProfile(join(PROFILE_DIR, file), 15, window);
       else log(`  ${set.name}: no CPU profile found for server pid ${pid}`);
     }
+    log(`  ${set.name}: the same documents against the transport floor...`);
+    const floor = await transportFloorRun(set, options.concurrency, budget);
+    result.transportFloor = { http: floor, ratio: round(floor.partsPerSecond / encoderRate, 3) };
     result.seconds = round((performance.now() - t0) / 1000, 1);
     return result;
   } catch (err) {
@@ -377,6 +393,17 @@ async function measureSet(set: WorkSet, warmup: Buffer[], encoder: Encoder, opti
   } finally {
     agent.destroy();
     await stopServer(server, 5_000);
+  }
+}
+
+async function transportFloorRun(set: WorkSet, concurrency: number, budgetSeconds: number): Promise<HttpRun> {
+  const floor = await startTransportFloor();
+  try {
+    // Its own warm-up: the JIT of a fresh process, on the first documents.
+    await httpRun(floor, set.corpus, set.documents.slice(0, WARMUP_DOCUMENTS), concurrency, budgetSeconds);
+    return await httpRun(floor, set.corpus, set.documents, concurrency, budgetSeconds);
+  } finally {
+    await stopServer(floor, 5_000);
   }
 }
 
@@ -477,6 +504,9 @@ export function formatIndexing(r: IndexingReport): string[] {
         (Object.keys(h.failures).length ? `   failures ${JSON.stringify(h.failures)} e.g. ${h.failureExamples.join(' | ')}` : ''),
       `    server memory       peak RSS (VmHWM) ${s.memory.peakRssMiB} MiB, RSS at the end ${s.memory.rssMiB} MiB`,
       `    ratio HTTP/encoder  ${s.ratio} (parts/s over parts/s)   target >= ${RATIO_TARGET}  ${verdict(s.ratioPass)}`,
+      `    transport floor     ${String(s.transportFloor.http.partsPerSecond).padStart(9)} parts/s, ratio ${s.transportFloor.ratio}: ` +
+        `the same requests to a server that only parses them and answers 201 (server CPU ${s.transportFloor.http.serverCpuSeconds} s, ` +
+        `client ${s.transportFloor.http.clientCpuSeconds} s); no indexing server can do better here`,
       `                        ${s.cpuRatio} per CPU-second (embedding's share of the server's CPU time)`,
     );
   }

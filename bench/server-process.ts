@@ -8,18 +8,18 @@ import type { BenchServerInfo } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export interface BenchServerProcess {
+export interface BenchServerProcess<Info = BenchServerInfo> {
   child: ChildProcess;
-  info: BenchServerInfo;
+  info: Info;
   stderr: () => string;
 }
 
 /**
  * Spawns `node ...args` in the repository root and resolves once the child has printed its first
- * line, parsed as BenchServerInfo. Rejects (and sends SIGTERM to the child) if it exits first,
+ * line, parsed as `Info` (BenchServerInfo for bench/server.ts). Rejects (and sends SIGTERM to the child) if it exits first,
  * prints something else, or says nothing within 30 s; the error message starts with `label`.
  */
-export function startBenchServer(args: string[], label: string): Promise<BenchServerProcess> {
+export function startBenchServer<Info = BenchServerInfo>(args: string[], label: string): Promise<BenchServerProcess<Info>> {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -39,7 +39,7 @@ export function startBenchServer(args: string[], label: string): Promise<BenchSe
       clearTimeout(timer);
       child.removeAllListeners('exit');
       try {
-        resolve({ child, info: JSON.parse(out.slice(0, nl)) as BenchServerInfo, stderr: () => err });
+        resolve({ child, info: JSON.parse(out.slice(0, nl)) as Info, stderr: () => err });
       } catch {
         fail('printed something other than one JSON line');
       }
