@@ -83,12 +83,30 @@ describe('group commits of documents', () => {
     });
   });
 
+  it('a statement failing halfway through a document rolls back only that document', async () => {
+    const broken = doc('broken', 3);
+    // Refused by the database itself (parts.text_offset is NOT NULL) after the document's first rows.
+    (broken.parts[1] as { offset: unknown }).offset = null;
+    const outcomes = await Promise.allSettled([
+      storage.documents.create(doc('before', 2)),
+      storage.documents.create(broken),
+      storage.documents.create(doc('after', 2)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
+    const rows = stored();
+    expect(rows.before).toEqual({ parts: 2, fts: 2, vectors: 2 });
+    expect(rows.after).toEqual({ parts: 2, fts: 2, vectors: 2 });
+    expect(rows.broken).toBeUndefined();
+    expect(await storage.documents.get(corpusId, 'broken')).toBeUndefined();
+  });
+
   it('a turn with more parts than one group takes several transactions, all documents whole', async () => {
     const big = Array.from({ length: 6 }, (_, i) => doc(`big-${i}`, 1500));
     const records = await Promise.all(big.map((d) => storage.documents.create(d)));
     expect(records.map((r) => r.doc_id)).toEqual(big.map((d) => d.doc_id));
     const rows = stored();
     for (const d of big) expect(rows[d.doc_id]).toEqual({ parts: 1500, fts: 1500, vectors: 1500 });
-    expect((await storage.documents.usage(corpusId)).parts).toBe(3 + 2 + 1 + 6 * 1500);
+    expect((await storage.documents.usage(corpusId)).parts).toBe(3 + 2 + 1 + 2 + 2 + 6 * 1500);
   });
 });
