@@ -40,23 +40,17 @@
  * With `cpuProfile`, the servers run under `node --cpu-prof` (profiles in bench/results/profiles/)
  * and the report adds where the server spent its time; the rates are then a little pessimistic.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import { createEncoder } from '../src/providers/encoders/registry.js';
 import type { Encoder } from '../src/providers/encoders/types.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
-import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
-import type { BenchServerInfo } from './server.js';
+import { expect, httpRun, poolTo, PROFILE_DIR, send, startServer, startTransportFloor, stopServer, type HttpRun } from './indexing-http.js';
 import { ceiling, storagePass, type Ceiling, type StoragePass } from './indexing-ceiling.js';
-import { cpuSeconds, mainThreadCpuSeconds, memoryOf, round, threadCpuDelta, threadCpuSeconds } from './measure.js';
+import { cpuSeconds, memoryOf, round } from './measure.js';
 import { generatedDocs, MANPAGES, manPageBody, postedDocument, readManPages, workSet, type PostedDocument, type WorkSet } from './indexing-data.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
-const HOST = '127.0.0.1';
 const ENCODER_NAME = 'quarry-static-glove-100d';
 const RATIO_TARGET = 0.8;
 const MEMORY_TARGET_BYTES = 1024 ** 3;
@@ -64,7 +58,6 @@ const MEMORY_TARGET_BYTES = 1024 ** 3;
 const WARMUP_REQUESTS = 3_000;
 /** Generated parts among each server's warm-up documents, besides the manpages. */
 const WARMUP_GENERATED_PARTS = 5_000;
-const REQUEST_TIMEOUT_MS = 120_000;
 
 export interface IndexingOptions {
   /** Parts in the generated set. */
@@ -89,166 +82,6 @@ export const INDEXING_DEFAULTS: Omit<IndexingOptions, 'log'> = {
 };
 
 const MiB = 1024 * 1024;
-
-// ---------------------------------------------------------------------------------------------
-// Server process
-
-type Server = BenchServerProcess<Pick<BenchServerInfo, 'port' | 'pid' | 'ownerKey'>>;
-
-function startServer(cpuProfile: boolean): Promise<Server> {
-  const nodeArgs = ['--import', 'tsx'];
-  if (cpuProfile) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
-  }
-  return startBenchServer([...nodeArgs, 'bench/server.ts', '--port', '0', '--exit-with-stdin'], 'indexing bench server');
-}
-
-/** bench/transport-floor-server.ts: parses each body and answers 201, nothing more. */
-function startTransportFloor(): Promise<Server> {
-  return startBenchServer(['--import', 'tsx', 'bench/transport-floor-server.ts', '--exit-with-stdin'], 'transport floor server');
-}
-
-function stopServer({ child }: Server, graceMs: number): Promise<void> {
-  return stopBenchServer(child, graceMs);
-}
-
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-
-interface Answer {
-  status: number;
-  text: string;
-}
-
-/**
- * One request through an undici pool (keep-alive connections to one server). undici rather than
- * node:http's client: the client shares the machine's two cores with the server, and undici costs
- * it less per request.
- */
-async function send(pool: Pool, method: 'GET' | 'POST', path: string, key: string, body?: Buffer): Promise<Answer> {
-  const res = await pool.request({
-    method,
-    path,
-    headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body,
-    headersTimeout: REQUEST_TIMEOUT_MS,
-    bodyTimeout: REQUEST_TIMEOUT_MS,
-  });
-  return { status: res.statusCode, text: await res.body.text() };
-}
-
-/** A pool of `connections` keep-alive connections to the server, one request in flight on each. */
-const poolTo = (port: number, connections: number): Pool => new Pool(`http://${HOST}:${port}`, { connections, pipelining: 1 });
-
-async function expect(answer: Promise<Answer>, status: number, what: string): Promise<any> {
-  const a = await answer;
-  if (a.status !== status) throw new Error(`${what}: HTTP ${a.status} (expected ${status}): ${a.text.slice(0, 300)}`);
-  return a.text ? JSON.parse(a.text) : undefined;
-}
-
-export interface HttpRun {
-  documentsSent: number;
-  documentsIndexed: number;
-  /** Parts of the documents answered 201 (as the server's own normalisation counts them). */
-  parts: number;
-  seconds: number;
-  partsPerSecond: number;
-  documentsPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  /** The server process's CPU time (user + system) over the run. */
-  serverCpuSeconds: number;
-  /**
-   * Of which its main thread's (the event loop: HTTP, parsing, storing). Near `seconds`, the main
-   * thread is what bounds the rate; the rest is mostly the encoder thread.
-   */
-  serverMainThreadCpuSeconds: number;
-  /** The server's CPU seconds over the run per thread name (encoder threads, V8's GC threads…). */
-  serverThreads: Array<[string, number]>;
-  /** This process's CPU time over the run: the client's share of the machine's cores. */
-  clientCpuSeconds: number;
-  partsPerServerCpuSecond: number;
-  /** Status -> count for answers other than 201; "error" for requests without an answer. */
-  failures: Record<string, number>;
-  failureExamples: string[];
-  /** The time budget ran out before every document was sent. */
-  stoppedEarly: boolean;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-export async function httpRun(server: Server, corpus: string, documents: PostedDocument[], concurrency: number, budgetSeconds: number): Promise<HttpRun> {
-  const { port, pid, ownerKey } = server.info;
-  const pool = poolTo(port, concurrency);
-  const path = `/v2/corpora/${encodeURIComponent(corpus)}/documents`;
-  const failures: Record<string, number> = {};
-  const failureExamples: string[] = [];
-  const latencies: number[] = [];
-  const fail = (what: string, detail: string) => {
-    failures[what] = (failures[what] ?? 0) + 1;
-    if (failureExamples.length < 5) failureExamples.push(`${what}: ${detail.slice(0, 200)}`);
-  };
-  let next = 0;
-  let sent = 0;
-  let indexed = 0;
-  let parts = 0;
-  const cpuBefore = cpuSeconds(pid);
-  const mainBefore = mainThreadCpuSeconds(pid);
-  const threadsBefore = threadCpuSeconds(pid);
-  const clientBefore = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + budgetSeconds * 1000;
-  const worker = async () => {
-    while (next < documents.length && performance.now() < deadline) {
-      const { body, parts: made } = documents[next++]!;
-      sent++;
-      const started = performance.now();
-      try {
-        const a = await send(pool, 'POST', path, ownerKey, body);
-        latencies.push(performance.now() - started);
-        if (a.status !== 201) {
-          fail(String(a.status), a.text);
-          continue;
-        }
-        indexed++;
-        parts += made;
-      } catch (err) {
-        fail('error', err instanceof Error ? err.message : String(err));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  const serverCpu = cpuSeconds(pid) - cpuBefore;
-  const serverMainCpu = mainThreadCpuSeconds(pid) - mainBefore;
-  const serverThreads = threadCpuDelta(threadsBefore, threadCpuSeconds(pid));
-  const client = process.cpuUsage(clientBefore);
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    documentsSent: sent,
-    documentsIndexed: indexed,
-    parts,
-    seconds: round(seconds, 2),
-    partsPerSecond: round(parts / seconds, 1),
-    documentsPerSecond: round(indexed / seconds, 1),
-    latencyP50Ms: round(percentile(latencies, 50), 1),
-    latencyP99Ms: round(percentile(latencies, 99), 1),
-    serverCpuSeconds: round(serverCpu, 2),
-    serverMainThreadCpuSeconds: round(serverMainCpu, 2),
-    serverThreads,
-    clientCpuSeconds: round((client.user + client.system) / 1e6, 2),
-    partsPerServerCpuSecond: round(parts / Math.max(serverCpu, 0.01), 1),
-    failures,
-    failureExamples,
-    stoppedEarly: sent < documents.length,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Encoder alone
@@ -520,12 +353,12 @@ export function formatIndexing(r: IndexingReport): string[] {
         (Object.keys(h.failures).length ? `   failures ${JSON.stringify(h.failures)} e.g. ${h.failureExamples.join(' | ')}` : ''),
       `    server memory       peak RSS (VmHWM) ${s.memory.peakRssMiB} MiB, RSS at the end ${s.memory.rssMiB} MiB`,
       `    ratio HTTP/encoder  ${s.ratio} (parts/s over parts/s)   target >= ${RATIO_TARGET}  ${verdict(s.ratioPass)}`,
+      `                        ${s.cpuRatio} per CPU-second (embedding's share of the server's CPU time)`,
       `    transport floor     ${String(s.transportFloor.http.partsPerSecond).padStart(9)} parts/s, ratio ${s.transportFloor.ratio}: ` +
         `the same requests to a server that only parses them and answers 201 (server CPU ${s.transportFloor.http.serverCpuSeconds} s, ` +
         `client ${s.transportFloor.http.clientCpuSeconds} s)`,
       `    CPU ceiling         ${s.ceiling.ratio} = ${s.ceiling.cores} cores × E / (E + F + S), CPU µs per part: encoder E ${s.ceiling.encoderUs}, ` +
-        `transport F ${s.ceiling.transportUs}, SQLite + FTS5 writes alone S ${s.ceiling.storageUs}: the best ratio possible here`,
-      `                        ${s.cpuRatio} per CPU-second (embedding's share of the server's CPU time)`,
+        `transport F ${s.ceiling.transportUs}, SQLite + FTS5 writes alone S ${s.ceiling.storageUs}: no server that stores into SQLite can do better here (perfect overlap, no other work)`,
     );
   }
   const gen = r.sets[1]!;
