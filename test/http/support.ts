@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { QuarryApp } from '../../src/app.js';
 import type { Principal } from '../../src/auth/principal.js';
-import { client } from '../helpers/app.js';
+import { client, type TestServer } from '../helpers/app.js';
 import { schemaProblems, specProblems } from '../helpers/spec.js';
 
 /** Shared steps of the HTTP tests: small, so each test file still reads on its own. */
@@ -126,4 +126,32 @@ export function expectStream(res: Res, schema: string): SseEvent[] {
     expect(schemaProblems(schema, e.data), JSON.stringify(e.data)).toEqual([]);
   }
   return events;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A raw request: exact payload bytes and headers, for the malformed cases the JSON client cannot send. */
+export async function raw(
+  server: Pick<TestServer, 'app'>,
+  method: Method,
+  url: string,
+  opts: { payload?: string | Buffer; contentType?: string; key?: string; headers?: Record<string, string> } = {},
+): Promise<Res> {
+  const res = await server.app.inject({
+    method,
+    url,
+    headers: {
+      ...(opts.key ? { 'x-api-key': opts.key } : {}),
+      ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
+      ...opts.headers,
+    },
+    ...(opts.payload !== undefined ? { payload: opts.payload } : {}),
+  });
+  let body: any;
+  try {
+    body = res.body ? JSON.parse(res.body) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: res.statusCode, body, headers: res.headers, text: res.body };
 }
