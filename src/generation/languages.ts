@@ -85,9 +85,9 @@ export const UNDETERMINED = 'und';
  * language the detector cannot name (one it does not know, such as Swahili) is UNDETERMINED: a
  * language all the same, which callers that support a list of languages refuse.
  */
-export function confidentLanguage(text: string): string | undefined {
+export async function confidentLanguage(text: string): Promise<string | undefined> {
   const enough = text.trim().length >= MIN_DETECTION_CHARS || (text.match(OTHER_SCRIPT)?.length ?? 0) >= MIN_OTHER_SCRIPT_CHARS;
-  return enough ? (detectLanguage(text) ?? UNDETERMINED) : undefined;
+  return enough ? ((await detectLanguage(text)) ?? UNDETERMINED) : undefined;
 }
 
 const named = (code: string): ResolvedLanguage | undefined => {
@@ -101,10 +101,10 @@ const named = (code: string): ResolvedLanguage | undefined => {
  * answer uses), then English. An explicit code is used as given; its name is the code itself if we
  * do not know the language.
  */
-export function resolveLanguage(requested: string | undefined, text: string, fallback?: string): ResolvedLanguage {
+export async function resolveLanguage(requested: string | undefined, text: string, fallback?: string): Promise<ResolvedLanguage> {
   if (requested !== undefined && requested !== 'auto') {
     return { code: requested, name: isLanguageCode(requested) ? LANGUAGE_NAMES[requested] : requested };
   }
-  const detected = confidentLanguage(text);
+  const detected = await confidentLanguage(text);
   return (detected ? named(detected) : undefined) ?? (fallback ? named(fallback) : undefined) ?? FALLBACK;
 }

@@ -1,7 +1,15 @@
-// eld's smallest database. On sentences in its 60 languages it was right as often as 'small' and
-// 'medium' but for one Kurdish sentence read as Persian, and it names all 1,022 manpages English;
-// it loads in half the time of 'medium' (~0.6 s) and adds under half the memory (~85 MB resident).
-import { eld } from 'eld/extrasmall';
+type Detector = (typeof import('eld/extrasmall'))['eld'];
+
+let detector: Promise<Detector> | undefined;
+
+/**
+ * eld with its smallest database, loaded on first use: the load takes ~0.6 s and ~85 MB, which
+ * processes that never detect a language (the CLI's key and user commands, a query-only server)
+ * should not pay. On sentences in its 60 languages it was right as often as 'small' and 'medium'
+ * but for one Kurdish sentence read as Persian, and it names all 1,022 manpages English; it loads
+ * in half the time of 'medium' and adds under half the memory.
+ */
+const loadDetector = (): Promise<Detector> => (detector ??= import('eld/extrasmall').then((m) => m.eld));
 
 /**
  * eld's languages, ISO 639-1 as it names them, to the ISO 639-3 codes `part.lang` and the API's
@@ -29,7 +37,9 @@ const toIso6393 = (code: string): string | undefined => (Object.hasOwn(ISO_639_3
  * Every code detectLanguage can return. A language of eld's missing from the table above (after
  * an upgrade) shows here by its two-letter code, and detectLanguage never returns it.
  */
-export const DETECTABLE_LANGUAGES: readonly string[] = Object.values(eld.info().Languages).map((c) => toIso6393(c) ?? c);
+export async function detectableLanguages(): Promise<string[]> {
+  return Object.values((await loadDetector()).info().Languages).map((c) => toIso6393(c) ?? c);
+}
 
 /** Shorter texts are not judged at all: a few words fit several languages. */
 const MIN_CHARS = 20;
@@ -47,8 +57,8 @@ const LEAD_CHARS = 600;
  * "Unclear" is eld's own judgement (isReliable): a winner that scores low or barely ahead of the
  * runner-up, which is also what text in a language eld does not know (Hausa, Swahili…) gives.
  */
-export function detectLanguage(text: string): string | undefined {
+export async function detectLanguage(text: string): Promise<string | undefined> {
   if (text.trim().length < MIN_CHARS) return undefined;
-  const result = eld.detect(text.slice(0, LEAD_CHARS));
+  const result = (await loadDetector()).detect(text.slice(0, LEAD_CHARS));
   return result.language !== '' && result.isReliable() ? toIso6393(result.language) : undefined;
 }

@@ -35,7 +35,12 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
   // once, in their stored shape (the vector filled in after embedding): `doc` and its parts are
   // dead before the embedding await, so a document of tens of thousands of parts is not held
   // twice (normalised and stored) while it is embedded.
-  const { head, parts } = preparedParts(corpus, body);
+  const { head, parts, lead } = preparedParts(corpus, body);
+  // Detected once per document, from its opening text, and only when some part lacks a given lang.
+  if (lead !== undefined) {
+    const lang = (await detectLanguage(lead)) ?? null;
+    for (const p of parts) p.lang ??= lang;
+  }
   let vectors: Float32Array[];
   try {
     // Documents are embedded as answers unless the corpus says its documents are questions. In
@@ -52,15 +57,20 @@ export async function prepareDocument(corpus: CorpusRecord, body: DocumentBody, 
 /** Placeholder for a part's vector until the encoder has answered. */
 const NO_VECTOR = new Float32Array(0);
 
-/** The document's fields and its parts, checked, with NO_VECTOR for vectors. */
-function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<NewDocument, 'parts'>; parts: StoredPart[] } {
+/**
+ * The document's fields and its parts, checked, with NO_VECTOR for vectors and the lang each part
+ * was given (else null); `lead`, the opening text to detect the others' language from, when some
+ * part was given none.
+ */
+function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<NewDocument, 'parts'>; parts: StoredPart[]; lead?: string } {
   const doc = normalizeDocument(body);
   checkMetadata(doc.metadata, corpus.filter_attributes, 'document', 'metadata');
   checkMetadataSize(doc.metadata, 'metadata');
-  // Detected once per document, from its opening text, and only when some part lacks a given lang.
-  let lead = '';
-  for (const p of doc.parts) if (lead.length < 600) lead += `${p.text}\n`;
-  const lang = doc.parts.some((p) => typeof p.metadata.lang !== 'string') ? detectLanguage(lead) : undefined;
+  let lead: string | undefined;
+  if (doc.parts.some((p) => typeof p.metadata.lang !== 'string')) {
+    lead = '';
+    for (const p of doc.parts) if (lead.length < 600) lead += `${p.text}\n`;
+  }
   const partField = (i: number) => doc.parts[i]!.source ?? (body.type === 'core' ? 'document_parts' : 'sections');
   // A structured document's own custom_dimensions apply to every part; report them under their own field.
   const docDims = (body as { custom_dimensions?: Record<string, number> | null }).custom_dimensions;
@@ -75,7 +85,7 @@ function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<N
       metadata: p.metadata,
       custom_dimensions: resolveCustomDimensions(p.custom_dimensions, corpus.custom_dimensions, `${partField(i)}.custom_dimensions`),
       is_title: p.is_title,
-      lang: givenLang ?? lang ?? null,
+      lang: givenLang ?? null,
       offset: p.offset,
       section_path: p.section_path.length > 0 ? p.section_path : null,
       table_id: p.table_id ?? null,
@@ -83,5 +93,5 @@ function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<N
     };
   });
   const title = doc.title ?? (typeof doc.metadata.title === 'string' ? doc.metadata.title : null);
-  return { head: { corpus_id: corpus.id, doc_id: doc.id, title, metadata: doc.metadata, tables: doc.tables, images: doc.images }, parts };
+  return { head: { corpus_id: corpus.id, doc_id: doc.id, title, metadata: doc.metadata, tables: doc.tables, images: doc.images }, parts, lead };
 }

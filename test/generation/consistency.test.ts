@@ -8,7 +8,6 @@ import { rocAuc } from '../../bench/fcs.js';
 import { buildFcsDataset, loadManpages, NEGATIVE_KINDS } from '../../bench/fcs-dataset.js';
 import {
   FCS_LANGUAGES,
-  fcsLanguageOf,
   LexicalConsistencyScorer,
   MAX_FCS_INPUT_CHARS,
   scoreConsistency,
@@ -97,16 +96,6 @@ describe('softMin', () => {
     expect(softMin([2, 2, 2], 1)).toBeCloseTo(2, 10);
     expect(softMin([3, 3, 3, -5], 1)).toBeLessThan(-3);
     expect(softMin([3, 3, 3, -5], 1)).toBeGreaterThan(-5);
-  });
-});
-
-describe('fcsLanguageOf', () => {
-  it('names supported languages, and takes the hint for text too short to tell', () => {
-    expect(fcsLanguageOf('The cache is not shared between processes, and entries expire after ten minutes.')).toBe('eng');
-    expect(fcsLanguageOf('Der Cache wird nicht zwischen Prozessen geteilt, und Einträge verfallen nach zehn Minuten.')).toBe('deu');
-    expect(fcsLanguageOf('Ok.', 'fra')).toBe('fra');
-    expect(fcsLanguageOf('Ok.', 'jpn')).toBeUndefined();
-    expect(fcsLanguageOf('La memoria caché no se comparte entre procesos y las entradas caducan a los diez minutos.')).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DETECTABLE_LANGUAGES, detectLanguage } from '../../src/ingestion/language.js';
+import { detectableLanguages, detectLanguage } from '../../src/ingestion/language.js';
 import { LANGUAGE_NAMES } from '../../src/generation/languages.js';
 
 const MANPAGES = fileURLToPath(new URL('../../../shared/datasets/manpages/docs.jsonl', import.meta.url));
@@ -42,55 +42,56 @@ const SENTENCES: Record<string, string> = {
 };
 
 describe('detectLanguage', () => {
-  it('names each language of the enum it knows by the enum’s code', () => {
+  it('names each language of the enum it knows by the enum’s code', async () => {
     expect(Object.keys(SENTENCES).sort()).toEqual(Object.keys(LANGUAGE_NAMES).filter((c) => c !== 'ind').sort());
-    for (const [code, text] of Object.entries(SENTENCES)) expect(detectLanguage(text), code).toBe(code);
+    for (const [code, text] of Object.entries(SENTENCES)) expect(await detectLanguage(text), code).toBe(code);
   });
 
-  it('uses ISO 639-3 codes for languages outside the enum too, macrolanguages where they exist', () => {
-    expect(detectLanguage('Sørg for at sikkerhetskopien er ferdig før du starter serveren på nytt.')).toBe('nor');
-    expect(detectLanguage('Veendu, et varundamine on lõppenud, enne kui serveri taaskäivitad.')).toBe('est');
-    expect(detectLanguage('Sigurohuni që kopja rezervë të ketë përfunduar përpara se të rinisni serverin.')).toBe('sqi');
-    expect(detectLanguage('Varmista, että varmuuskopiointi on valmis ennen kuin käynnistät palvelimen uudelleen.')).toBe('fin');
-    expect(detectLanguage('Проверите да ли је резервна копија завршена пре него што поново покренете сервер.')).toBe('srp');
+  it('uses ISO 639-3 codes for languages outside the enum too, macrolanguages where they exist', async () => {
+    expect(await detectLanguage('Sørg for at sikkerhetskopien er ferdig før du starter serveren på nytt.')).toBe('nor');
+    expect(await detectLanguage('Veendu, et varundamine on lõppenud, enne kui serveri taaskäivitad.')).toBe('est');
+    expect(await detectLanguage('Sigurohuni që kopja rezervë të ketë përfunduar përpara se të rinisni serverin.')).toBe('sqi');
+    expect(await detectLanguage('Varmista, että varmuuskopiointi on valmis ennen kuin käynnistät palvelimen uudelleen.')).toBe('fin');
+    expect(await detectLanguage('Проверите да ли је резервна копија завршена пре него што поново покренете сервер.')).toBe('srp');
   });
 
-  it('reads Indonesian as Malay: the detector has no Indonesian', () => {
-    expect(detectLanguage('Pastikan pencadangan sudah selesai sebelum Anda menjalankan ulang server.')).toBe('msa');
+  it('reads Indonesian as Malay: the detector has no Indonesian', async () => {
+    expect(await detectLanguage('Pastikan pencadangan sudah selesai sebelum Anda menjalankan ulang server.')).toBe('msa');
   });
 
-  it('returns undefined for text too short to tell', () => {
-    for (const text of ['', '   ', 'Ok.', 'Tea.', 'hi', 'Wie geht es?', '      short text      ']) expect(detectLanguage(text), text).toBeUndefined();
-    expect(detectLanguage('0123456789 0123456789 0123456789')).toBeUndefined();
+  it('returns undefined for text too short to tell', async () => {
+    for (const text of ['', '   ', 'Ok.', 'Tea.', 'hi', 'Wie geht es?', '      short text      ']) expect(await detectLanguage(text), text).toBeUndefined();
+    expect(await detectLanguage('0123456789 0123456789 0123456789')).toBeUndefined();
   });
 
-  it('returns undefined for a language it does not know rather than a near neighbour', () => {
+  it('returns undefined for a language it does not know rather than a near neighbour', async () => {
     // Hausa and Swahili: the best guesses (Turkish, Tagalog, Croatian…) score too low to be trusted.
-    expect(detectLanguage('Yan majalisar dokokin Najeriya sun amince da kasafin kudin shekara mai zuwa bayan doguwar muhawara.')).toBeUndefined();
-    expect(detectLanguage('Kamati itakutana tena wiki ijayo kujadili bajeti ya maktaba mpya.')).toBeUndefined();
+    expect(await detectLanguage('Yan majalisar dokokin Najeriya sun amince da kasafin kudin shekara mai zuwa bayan doguwar muhawara.')).toBeUndefined();
+    expect(await detectLanguage('Kamati itakutana tena wiki ijayo kujadili bajeti ya maktaba mpya.')).toBeUndefined();
   });
 
-  it('judges a document by its lead', () => {
+  it('judges a document by its lead', async () => {
     const german = 'Der Ausschuss trifft sich nächste Woche erneut, um den Haushalt für die neue Bibliothek zu besprechen. ';
-    expect(detectLanguage(german.repeat(6) + 'The rest of this document is written in English. '.repeat(200))).toBe('deu');
+    expect(await detectLanguage(german.repeat(6) + 'The rest of this document is written in English. '.repeat(200))).toBe('deu');
   });
 
-  it('names every manpage English', () => {
+  it('names every manpage English', async () => {
     const texts = readFileSync(MANPAGES, 'utf8')
       .split('\n')
       .filter((line) => line.trim())
       .map((line) => (JSON.parse(line) as { text: string }).text);
     expect(texts.length).toBeGreaterThan(1000);
-    const other = texts.map((t) => detectLanguage(t.slice(0, 600))).filter((lang) => lang !== 'eng');
+    const other = (await Promise.all(texts.map((t) => detectLanguage(t.slice(0, 600))))).filter((lang) => lang !== 'eng');
     expect(other).toEqual([]);
   });
 });
 
-describe('DETECTABLE_LANGUAGES', () => {
-  it('maps every language of the detector to a distinct ISO 639-3 code', () => {
-    expect(DETECTABLE_LANGUAGES.length).toBe(60);
-    for (const code of DETECTABLE_LANGUAGES) expect(code).toMatch(/^[a-z]{3}$/);
-    expect(new Set(DETECTABLE_LANGUAGES).size).toBe(DETECTABLE_LANGUAGES.length);
-    expect(DETECTABLE_LANGUAGES).toEqual(expect.arrayContaining(['zho', 'ara', 'fas', 'msa', 'nor', 'est', 'sqi', 'kur', 'hrv', 'srp']));
+describe('detectableLanguages', () => {
+  it('maps every language of the detector to a distinct ISO 639-3 code', async () => {
+    const languages = await detectableLanguages();
+    expect(languages.length).toBe(60);
+    for (const code of languages) expect(code).toMatch(/^[a-z]{3}$/);
+    expect(new Set(languages).size).toBe(languages.length);
+    expect(languages).toEqual(expect.arrayContaining(['zho', 'ara', 'fas', 'msa', 'nor', 'est', 'sqi', 'kur', 'hrv', 'srp']));
   });
 });

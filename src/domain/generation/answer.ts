@@ -78,7 +78,7 @@ export class AnswerService {
     const used: GroundingResult[] = outcome.search_results
       .slice(0, settings.maxUsedSearchResults ?? preset.max_used_search_results)
       .map((r) => ({ text: r.text, document_id: r.document_id, document_metadata: r.document_metadata, part_metadata: r.part_metadata, score: r.score }));
-    const language = resolveLanguage(settings.responseLanguage, plan.query, commonLanguage(used));
+    const language = await resolveLanguage(settings.responseLanguage, plan.query, commonLanguage(used));
     const history = req.history ?? [];
     const prompt = renderPrompt(
       settings.promptTemplate ?? preset.prompt_template ?? DEFAULT_PROMPT_TEMPLATE,

@@ -101,7 +101,7 @@ export class ChatCompletions {
       results,
       messages: req.messages,
       history: [],
-      language: resolveLanguage('auto', query).code,
+      language: (await resolveLanguage('auto', query)).code,
       modelParameters: extractive ? {} : modelParameters,
       ...(signal ? { signal } : {}),
     })) {

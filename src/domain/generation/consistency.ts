@@ -82,7 +82,7 @@ export class FactualConsistency {
   async evaluate(generated: string, sources: readonly string[], modelName?: string): Promise<number> {
     const scorer = this.scorer(modelName);
     checkInputSize(generated, sources, 'source_texts');
-    const language = confidentLanguage(generated);
+    const language = await confidentLanguage(generated);
     // Too short to tell: scored rather than refused.
     if (language && !FCS_LANGUAGES.includes(language)) {
       const named = language === UNDETERMINED ? 'could not be determined (und)' : `(${language}) is not supported`;
@@ -97,7 +97,7 @@ export class FactualConsistency {
   /** The score of a generated answer, or the warning that says why there is none. */
   async scoreAnswer(answer: string, sources: readonly string[]): Promise<{ score?: number; warning?: QueryWarning }> {
     if (answer.length + sources.reduce((n, s) => n + s.length, 0) > MAX_FCS_INPUT_CHARS) return { warning: 'exceeded_max_input_length_fcs' };
-    const language = confidentLanguage(answer);
+    const language = await confidentLanguage(answer);
     if (language && !FCS_LANGUAGES.includes(language)) return { warning: 'fcs_language_not_supported' };
     if (sources.length === 0) return {}; // nothing to be consistent with: no score rather than a false alarm
     try {

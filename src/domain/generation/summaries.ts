@@ -50,7 +50,7 @@ export class DocumentSummaries {
       part_metadata: p.metadata ?? {},
       score: 1,
     }));
-    const language = resolveLanguage('auto', results.slice(0, 5).map((r) => r.text).join(' '));
+    const language = await resolveLanguage('auto', results.slice(0, 5).map((r) => r.text).join(' '));
     const prompt = renderPrompt(req.prompt_template ?? DEFAULT_PROMPT_TEMPLATE, { query: '', results, language }, 'prompt_template');
     const prepared: PreparedSummary = {
       rendered_prompt: prompt.text,

@@ -30,14 +30,14 @@ export class TableSummaries {
   /** Checks the spec before any work is done: an unknown LLM or a broken template is a 400. */
   async prepare(spec: TableGeneration = {}): Promise<(table: TableBody) => Promise<void>> {
     const model = await this.llms.model(spec.llm_name ?? EXTRACTIVE_LLM_NAME, `${FIELD}.llm_name`);
-    if (spec.prompt_template !== undefined) renderPrompt(spec.prompt_template, { query: '', results: [], language: resolveLanguage('eng', '') }, `${FIELD}.prompt_template`);
+    if (spec.prompt_template !== undefined) renderPrompt(spec.prompt_template, { query: '', results: [], language: await resolveLanguage('eng', '') }, `${FIELD}.prompt_template`);
     return async (table) => {
       if (table.description?.trim()) return;
       const rows = renderTableRows(table).filter((r) => r.length > 0).slice(0, MAX_ROWS);
       if (rows.length === 0) return;
       const caption = tableCaption(table);
       const results: GroundingResult[] = rows.map((text) => ({ text, document_id: table.id ?? '', document_metadata: {}, part_metadata: {}, score: 1 }));
-      const language = resolveLanguage('auto', `${caption} ${rows.slice(0, 5).join(' ')}`);
+      const language = await resolveLanguage('auto', `${caption} ${rows.slice(0, 5).join(' ')}`);
       const prompt = renderPrompt(spec.prompt_template ?? DEFAULT_PROMPT_TEMPLATE, { query: '', results, language, outChars: DESCRIPTION_CHARS }, `${FIELD}.prompt_template`);
       let text = '';
       for await (const piece of uncitedText(model, {

@@ -10,7 +10,6 @@
  * swaps. What it cannot: paraphrase (a faithful answer in other words scores lower than a copied
  * one), and wrong claims made only of words the sources use elsewhere, in another relation.
  */
-import { detectLanguage } from '../../ingestion/language.js';
 import type { ConsistencyScorer } from '../types.js';
 import { FCS_LANGUAGES } from './cues.js';
 import { checkSentence, indexSources } from './support.js';
@@ -24,16 +23,6 @@ export { FCS_LANGUAGES };
  * (generated sentences x source sentences); at this size it stays within tens of milliseconds.
  */
 export const MAX_FCS_INPUT_CHARS = 100_000;
-
-/**
- * The language of `text` when the scorer supports it, else undefined (callers then warn
- * `fcs_language_not_supported`). Text too short to tell takes `hint` (e.g. the response language),
- * when that is supported.
- */
-export function fcsLanguageOf(text: string, hint?: string): string | undefined {
-  const detected = detectLanguage(text) ?? hint;
-  return detected !== undefined && FCS_LANGUAGES.includes(detected) ? detected : undefined;
-}
 
 /** Softness of the minimum over sentence logits: lower is closer to the plain minimum. */
 const SOFT_MIN_TEMPERATURE = 1;
