@@ -32,6 +32,8 @@ const texts = Array.from({ length: 40 }, (_, i) => 'The cat number ' + i + ' sat
 const same = (a: Float32Array[], b: Float32Array[]) => a.length === b.length && a.every((v, i) => v.every((x, d) => x === b[i]![d]));
 const big = await threaded.embed(texts, 'document');
 const small = await threaded.embed(texts.slice(0, 3), 'document');
+// A few texts in bulk go to an idle thread all the same (indexing spares the calling thread).
+const smallBulk = await threaded.embed(texts.slice(0, 3), 'document', { bulk: true });
 // More texts and characters than one batch holds: several batches, vectors in order.
 const many = Array.from({ length: 2600 }, (_, i) => 'Harbour note ' + i + ': ' + 'the ferry crossed the bay at dawn. '.repeat(1 + (i % 5)));
 const batched = await threaded.embed(many, 'document');
@@ -57,6 +59,7 @@ console.log(JSON.stringify({
   big: same(big, await inline.embed(texts, 'document')),
   batched: same(batched, await inline.embed(many, 'document')),
   small: same(small, await inline.embed(texts.slice(0, 3), 'document')),
+  smallBulk: same(smallBulk, await inline.embed(texts.slice(0, 3), 'document')),
   parallel: (await Promise.all(parallel.map(async (p, k) => same(p, await inline.embed(texts.slice(k * 10, k * 10 + 20), 'query'))))).every(Boolean),
 }));
 // No close(): idle threads must not keep the process alive.
@@ -65,7 +68,7 @@ console.log(JSON.stringify({
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({
-      crowd: true, afterDeath: true, available: true, big: true, batched: true, small: true, parallel: true,
+      crowd: true, afterDeath: true, available: true, big: true, batched: true, small: true, smallBulk: true, parallel: true,
     });
   });
 });
