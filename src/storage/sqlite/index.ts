@@ -13,11 +13,13 @@ import { SqliteSearch } from './search.js';
 import { SqliteQueryHistory } from './query-history.js';
 import { SqliteLlms } from './llms.js';
 import { SqliteChats } from './chats.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** The embedded default: one SQLite file in WAL mode, used by one Quarry process. */
 export function createSqliteStorage(path: string): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = openDatabase(path);
+  const checkpointer = path !== ':memory:' ? WalCheckpointer.for(db, path) : undefined;
   const epoch = db.prepare<[], number>('SELECT version FROM auth_epoch WHERE id = 1').pluck();
   return {
     kind: 'sqlite',
@@ -43,6 +45,7 @@ export function createSqliteStorage(path: string): Storage {
       return epoch.get() ?? 0;
     },
     async close() {
+      await checkpointer?.close();
       if (db.open) db.close();
     },
   };
