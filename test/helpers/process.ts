@@ -1,8 +1,32 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = ['--import', 'tsx', 'src/cli/index.ts'];
+
+/** A project source file's URL, for scripts that import it from elsewhere (runScript). */
+export const sourceUrl = (path: string): string => pathToFileURL(join(ROOT, path)).href;
+
+/**
+ * Runs a TypeScript script under tsx in a child process and returns what the last line of its
+ * output holds, parsed as JSON. For what the test runner's in-process transform cannot run, such
+ * as worker threads: tsx runs them as it runs the server. Fails with the script's stderr if it
+ * does not exit with 0 (a process that does not end on its own fails on the timeout).
+ */
+export function runScript(dir: string, source: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): unknown {
+  const script = join(dir, 'check.mts');
+  writeFileSync(script, source);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    env: { ...process.env, ...options.env },
+  });
+  if (r.status !== 0) throw new Error(`script exited with ${r.status ?? r.signal}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
 
 /** Runs a `quarry …` command to completion, the way an operator would. */
 export function quarry(args: string[], env: Record<string, string> = {}) {

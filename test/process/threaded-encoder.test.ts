@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript, sourceUrl } from '../helpers/process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quarry-threads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,14 +15,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  */
 describe('the built-in encoder on worker threads', () => {
   it('gives the same vectors as on the calling thread, and the process ends on its own', () => {
-    const src = (p: string) => pathToFileURL(join(ROOT, p)).href;
-    const script = join(dir, 'check.mts');
-    writeFileSync(
-      script,
+    const out = runScript(
+      dir,
       `
-import { createEncoder } from '${src('src/providers/encoders/registry.ts')}';
-import { ThreadedEncoder } from '${src('src/providers/encoders/threaded.ts')}';
-import { workersAvailable } from '${src('src/worker-entries.ts')}';
+import { createEncoder } from '${sourceUrl('src/providers/encoders/registry.ts')}';
+import { ThreadedEncoder } from '${sourceUrl('src/providers/encoders/threaded.ts')}';
+import { workersAvailable } from '${sourceUrl('src/worker-entries.ts')}';
 const spec = { type: 'builtin', name: 'quarry-static-glove-100d' } as const;
 const inline = createEncoder(spec);
 const threaded = new ThreadedEncoder('t', 100, spec, 2, createEncoder(spec));
@@ -65,9 +61,7 @@ console.log(JSON.stringify({
 // No close(): idle threads must not keep the process alive.
 `,
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({
+    expect(out).toEqual({
       crowd: true, afterDeath: true, available: true, big: true, batched: true, small: true, smallBulk: true, parallel: true,
     });
   });

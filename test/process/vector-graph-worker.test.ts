@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript, sourceUrl } from '../helpers/process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quarry-graph-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,18 +14,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  */
 describe('the vector graph built on a worker thread', () => {
   it('agrees with exact search and leaves no temporary file', () => {
-    const src = (p: string) => pathToFileURL(join(ROOT, p)).href;
-    const script = join(dir, 'check.mts');
     // The script's temporary directory: the graph's file must be gone from it afterwards.
     const scratch = join(dir, 'tmp');
     mkdirSync(scratch);
-    writeFileSync(
-      script,
+    const out = runScript(
+      dir,
       `
 import { createRequire } from 'node:module';
-import { VectorGraph } from '${src('src/retrieval/vector-graph.ts')}';
-import { workersAvailable } from '${src('src/worker-entries.ts')}';
-const { exactSearch, MetricKind } = createRequire('${src('package.json')}')('usearch');
+import { VectorGraph } from '${sourceUrl('src/retrieval/vector-graph.ts')}';
+import { workersAvailable } from '${sourceUrl('src/worker-entries.ts')}';
+const { exactSearch, MetricKind } = createRequire('${sourceUrl('package.json')}')('usearch');
 const dims = 32, rows = 3000;
 let seed = 11;
 const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
@@ -47,15 +43,8 @@ for (let q = 0; q < 50; q++) {
 }
 console.log(JSON.stringify({ available: workersAvailable(), rows: graph.rows, recall: agree / 500 }));
 `,
-    );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...process.env, TMPDIR: scratch },
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { available: boolean; rows: number; recall: number };
+      { timeoutMs: 120_000, env: { TMPDIR: scratch } },
+    ) as { available: boolean; rows: number; recall: number };
     expect(out.available).toBe(true);
     expect(out.rows).toBe(3000);
     expect(out.recall).toBeGreaterThanOrEqual(0.95);

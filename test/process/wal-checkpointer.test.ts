@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript, sourceUrl } from '../helpers/process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'quarry-checkpoint-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,13 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  */
 describe('the WAL checkpointer thread', () => {
   it('checkpoints what the main connection wrote, and hands checkpoints back when it stops', () => {
-    const src = (p: string) => pathToFileURL(join(ROOT, p)).href;
-    const script = join(dir, 'check.mts');
-    writeFileSync(
-      script,
+    const out = runScript(
+      dir,
       `
-import { openDatabase } from '${src('src/storage/sqlite/database.ts')}';
-import { WalCheckpointer } from '${src('src/storage/sqlite/wal-checkpointer.ts')}';
+import { openDatabase } from '${sourceUrl('src/storage/sqlite/database.ts')}';
+import { WalCheckpointer } from '${sourceUrl('src/storage/sqlite/wal-checkpointer.ts')}';
 const path = ${JSON.stringify(join(dir, 'quarry.db'))};
 const db = openDatabase(path);
 const threshold = () => db.pragma('wal_autocheckpoint', { simple: true });
@@ -44,8 +40,6 @@ await idle.checkpoint();
 console.log(JSON.stringify({ before, wrote: result.log > 400, copied: result.checkpointed === result.log, whileRunning, afterDeath }));
 `,
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ before: 1000, wrote: true, copied: true, whileRunning: 16_384, afterDeath: 1000 });
+    expect(out).toEqual({ before: 1000, wrote: true, copied: true, whileRunning: 16_384, afterDeath: 1000 });
   });
 });
