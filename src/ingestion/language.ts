@@ -9,7 +9,14 @@ let detector: Promise<Detector> | undefined;
  * but for one Kurdish sentence read as Persian, and it names all 1,022 manpages English; it loads
  * in half the time of 'medium' and adds under half the memory.
  */
-const loadDetector = (): Promise<Detector> => (detector ??= import('eld/extrasmall').then((m) => m.eld));
+const loadDetector = (): Promise<Detector> =>
+  (detector ??= import('eld/extrasmall').then(
+    (m) => m.eld,
+    (err: unknown) => {
+      detector = undefined; // a failed load is tried again by the next call, not kept
+      throw err;
+    },
+  ));
 
 /**
  * eld's languages, ISO 639-1 as it names them, to the ISO 639-3 codes `part.lang` and the API's

@@ -1,8 +1,10 @@
 /**
  * Documents handed to the SQLite repository in the same event-loop turn are written in one
- * transaction (a group commit), each in its own savepoint: a document that fails (a taken id,
- * vectors of the wrong size) is refused alone, the others are stored whole, in the parts table,
- * the full-text index and the vectors alike.
+ * transaction (a group commit). A document refused by its checks (a taken id, vectors of the
+ * wrong size) has written nothing and is refused alone; one whose statement fails halfway is
+ * refused alone too, the others written again; the others are stored whole, in the parts table,
+ * the full-text index and the vectors alike. A database locked by another process fails the
+ * group once, without a wait per document.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +102,23 @@ describe('group commits of documents', () => {
     expect(rows.broken).toBeUndefined();
     expect(await storage.documents.get(corpusId, 'broken')).toBeUndefined();
   });
+
+  it('a database locked by another process fails the whole group after one wait, storing nothing', async () => {
+    const other = new Database(dbPath);
+    other.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    try {
+      const outcomes = await Promise.allSettled(['locked-1', 'locked-2', 'locked-3'].map((id) => storage.documents.create(doc(id, 2))));
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      for (const o of outcomes) expect(String((o as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // One busy_timeout (5 s), not one per document: each retry would have waited again.
+    expect(performance.now() - started).toBeLessThan(9_000);
+    expect(Object.keys(stored()).filter((id) => id.startsWith('locked-'))).toEqual([]);
+  }, 20_000);
 
   it('a turn with more parts than one group takes several transactions, all documents whole', async () => {
     const big = Array.from({ length: 6 }, (_, i) => doc(`big-${i}`, 1500));

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { QuarryError } from '../../domain/errors.js';
+import { isStorageBusy } from '../../storage/errors.js';
 import { fieldErrorsOf } from '../validation.js';
 
 /**
@@ -44,6 +45,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = err instanceof QuarryError ? err : fromFastifyError(err);
     if (known) return send(reply, request, known);
+    if (isStorageBusy(err)) {
+      request.log.warn({ err }, 'database busy');
+      return send(reply, request, new QuarryError(503, 'The database is busy: another process is writing to it. Retry shortly.', { headers: { 'retry-after': '1' } }));
+    }
     request.log.error({ err }, 'unhandled error');
     return send(reply, request, new QuarryError(500, 'Internal server error.'));
   });

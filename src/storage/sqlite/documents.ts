@@ -133,7 +133,8 @@ export class SqliteDocuments implements DocumentRepository {
     );
     // No savepoint per document: FTS5 writes its pending postings out at every savepoint, which
     // cost about 3 µs per part. Documents are checked before their first row instead.
-    this.writeGroup = db.transaction((docs: NewDocument[], outcomes: Outcome[]) => {
+    this.writeGroup = db.transaction((docs: NewDocument[], outcomes: Outcome[], began: () => void) => {
+      began();
       for (const doc of docs) {
         const refused = this.refusal(doc);
         outcomes.push(refused ? { error: refused } : { record: this.insertDocument(doc) });
@@ -146,11 +147,12 @@ export class SqliteDocuments implements DocumentRepository {
    * (409 when its id is taken in the corpus).
    *
    * Documents handed over in the same event-loop turn (requests whose embeddings came back in one
-   * batch) are written in one transaction, each inside its own savepoint: a document that fails is
-   * undone alone, and none is visible, nor its promise settled, before the commit, so a process
-   * killed meanwhile leaves whole documents only. A commit per document cost more than the rows of
-   * a small document: the same table, index and full-text pages were written to the WAL again for
-   * each one.
+   * batch) are written in one transaction: none is visible, nor its promise settled, before the
+   * commit, so a process killed meanwhile leaves whole documents only. A document refused by its
+   * checks has written nothing; one whose statement fails halfway rolls the group back, and the
+   * others are written again without it (writeAll). A commit per document cost more than the rows
+   * of a small document: the same table, index and full-text pages were written to the WAL again
+   * for each one.
    */
   create(doc: NewDocument): Promise<DocumentRecord> {
     return new Promise((resolve, reject) => {
@@ -169,26 +171,38 @@ export class SqliteDocuments implements DocumentRepository {
     const group = this.waiting.splice(0, n);
     // The rest go in the next turn: requests keep being served between large groups.
     if (this.waiting.length > 0) setImmediate(() => this.commitWaiting());
-    const outcomes = this.tryGroup(group.map((w) => w.doc));
-    if (outcomes instanceof Array) return settle(group, outcomes);
-    // A statement failed mid-document and the group was rolled back: each document again, in a
-    // transaction of its own, so that the failing one is refused alone.
-    if (group.length === 1) return group[0]!.reject(outcomes.error);
-    for (const w of group) {
-      const own = this.tryGroup([w.doc]);
-      settle([w], own instanceof Array ? own : [own]);
-    }
+    this.writeAll(group);
   }
 
-  /** The group's outcomes, or the error that rolled the whole group back. */
-  private tryGroup(docs: NewDocument[]): Outcome[] | { error: unknown } {
+  /**
+   * Writes a group in one transaction and settles each document once. When a statement fails
+   * halfway through a document, SQLite rolls the whole group back: that document is refused, and
+   * the others are written again, in one transaction. When the transaction cannot even begin
+   * (another process holds the write lock past busy_timeout) or cannot commit, nothing was
+   * written and every document gets the error: retrying each would wait out busy_timeout again.
+   */
+  private writeAll(group: Waiting[]): void {
     const outcomes: Outcome[] = [];
+    let began = false;
     try {
-      this.writeGroup(docs, outcomes);
-      return outcomes;
+      this.writeGroup(
+        group.map((w) => w.doc),
+        outcomes,
+        () => (began = true),
+      );
     } catch (error) {
-      return { error };
+      // outcomes holds one entry per document finished before the failure: the next one failed.
+      const failed = outcomes.length;
+      if (!began || failed >= group.length) {
+        for (const w of group) w.reject(error);
+        return;
+      }
+      group[failed]!.reject(error);
+      const rest = group.filter((_, i) => i !== failed);
+      if (rest.length > 0) this.writeAll(rest);
+      return;
     }
+    settle(group, outcomes);
   }
 
   /** Why the document cannot be stored, checked before any of its rows is written; else undefined. */
