@@ -35,10 +35,12 @@ const result = await checkpointer.checkpoint();
 const whileRunning = threshold();
 // A thread that dies hands checkpoints back to the main connection, and settles every waiter
 // (answered if its checkpoint beat the end, refused otherwise: never left pending).
-const dying = (checkpointer as unknown as { worker: { ref(): void; terminate(): Promise<number> } }).worker;
-dying.ref(); // this script waits for the end below
+const dying = (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker;
 const inFlight = checkpointer.checkpoint().then(() => 'settled', () => 'settled');
+// The thread is unref()'d again as soon as it answers: a timer keeps this script waiting meanwhile.
+const hold = setTimeout(() => undefined, 30_000);
 await dying.terminate();
+clearTimeout(hold);
 await new Promise((r) => setTimeout(r, 50));
 const afterDeath = threshold();
 const waiter = await inFlight;
