@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DocumentBody } from '../src/ingestion/documents.js';
-import { normalizeDocument } from '../src/ingestion/normalize.js';
+import { preparedParts } from '../src/ingestion/pipeline.js';
 import { createSqliteStorage } from '../src/storage/sqlite/index.js';
 import type { NewDocument } from '../src/storage/types.js';
 import type { WorkSet } from './indexing-data.js';
@@ -44,15 +44,14 @@ export async function storagePass(set: WorkSet, groupSize: number): Promise<Stor
       documents_are_questions: false, encoder_name: 'quarry-static-glove-100d', filter_attributes: [], custom_dimensions: [],
     });
     const vector = new Float32Array(DIMENSIONS).fill(0.1);
+    // Shaped by the server's own pipeline, embedding and language detection left out.
     const docs = set.documents.map(({ body }): NewDocument => {
-      const doc = normalizeDocument(JSON.parse(body.toString('utf8')) as DocumentBody);
-      return {
-        corpus_id: corpus.id, doc_id: doc.id!, title: doc.title ?? null, metadata: doc.metadata, tables: doc.tables, images: doc.images,
-        parts: doc.parts.map((p) => ({
-          text: p.text, context: p.context ?? null, metadata: p.metadata, custom_dimensions: {}, is_title: p.is_title, lang: 'eng',
-          offset: p.offset, section_path: p.section_path.length > 0 ? p.section_path : null, table_id: p.table_id ?? null, vector,
-        })),
-      };
+      const { head, parts } = preparedParts(corpus, JSON.parse(body.toString('utf8')) as DocumentBody);
+      for (const p of parts) {
+        p.vector = vector;
+        p.lang ??= 'eng';
+      }
+      return { ...head, parts };
     });
     const parts = docs.reduce((n, d) => n + d.parts.length, 0);
     const cpu0 = process.cpuUsage();

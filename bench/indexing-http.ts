@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import type { PostedDocument } from './indexing-data.js';
-import { cpuSeconds, mainThreadCpuSeconds, round, threadCpuDelta, threadCpuSeconds } from './measure.js';
+import { cpuSeconds, mainThreadCpuSeconds, round } from './measure.js';
 import { startBenchServer, stopBenchServer, type BenchServerProcess } from './server-process.js';
 import type { BenchServerInfo } from './server.js';
 
@@ -93,8 +93,6 @@ export interface HttpRun {
    * thread is what bounds the rate; the rest is mostly the encoder thread.
    */
   serverMainThreadCpuSeconds: number;
-  /** The server's CPU seconds over the run per thread name (encoder threads, V8's GC threads…). */
-  serverThreads: Array<[string, number]>;
   /** This process's CPU time over the run: the client's share of the machine's cores. */
   clientCpuSeconds: number;
   partsPerServerCpuSecond: number;
@@ -127,7 +125,6 @@ export async function httpRun(server: Server, corpus: string, documents: PostedD
   let parts = 0;
   const cpuBefore = cpuSeconds(pid);
   const mainBefore = mainThreadCpuSeconds(pid);
-  const threadsBefore = threadCpuSeconds(pid);
   const clientBefore = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + budgetSeconds * 1000;
@@ -154,7 +151,6 @@ export async function httpRun(server: Server, corpus: string, documents: PostedD
   const seconds = (performance.now() - t0) / 1000;
   const serverCpu = cpuSeconds(pid) - cpuBefore;
   const serverMainCpu = mainThreadCpuSeconds(pid) - mainBefore;
-  const serverThreads = threadCpuDelta(threadsBefore, threadCpuSeconds(pid));
   const client = process.cpuUsage(clientBefore);
   await pool.close();
   latencies.sort((a, b) => a - b);
@@ -169,7 +165,6 @@ export async function httpRun(server: Server, corpus: string, documents: PostedD
     latencyP99Ms: round(percentile(latencies, 99), 1),
     serverCpuSeconds: round(serverCpu, 2),
     serverMainThreadCpuSeconds: round(serverMainCpu, 2),
-    serverThreads,
     clientCpuSeconds: round((client.user + client.system) / 1e6, 2),
     partsPerServerCpuSecond: round(parts / Math.max(serverCpu, 0.01), 1),
     failures,

@@ -199,7 +199,22 @@ async function measureSet(set: WorkSet, warmup: PostedDocument[], encoder: Encod
     const corpusUsedParts = (corpus?.limits?.used_parts as number | undefined) ?? null;
     // Whole only if the server holds every part: the create answers do not list them.
     const complete = !http.stoppedEarly && http.documentsIndexed === set.documents.length && http.parts === set.parts && corpusUsedParts === set.parts;
-    const result: SetResult = {
+    await setup.close();
+    await stopServer(server, options.cpuProfile ? 30_000 : 5_000);
+    let profile: ProfileSummary | undefined;
+    if (options.cpuProfile) {
+      const file = existsSync(PROFILE_DIR)
+        ? readdirSync(PROFILE_DIR).find((f) => f.includes(`.${pid}.0.`) && f.endsWith('.cpuprofile')) // thread 0: the main thread
+        : undefined;
+      if (file) profile = summarizeProfile(join(PROFILE_DIR, file), 15, window);
+      else log(`  ${set.name}: no CPU profile found for server pid ${pid}`);
+    }
+    // Once this server has stopped: the floor and the storage pass have the cores to themselves.
+    log(`  ${set.name}: the same documents against the transport floor...`);
+    const floor = await transportFloorRun(set, options.concurrency, budget);
+    log(`  ${set.name}: the same documents into SQLite alone...`);
+    const storage = await storagePass(set, options.concurrency);
+    return {
       name: set.name,
       description: set.description,
       documents: set.documents.length,
@@ -208,33 +223,16 @@ async function measureSet(set: WorkSet, warmup: PostedDocument[], encoder: Encod
       http,
       corpusUsedParts,
       ratio: round(ratio, 3),
-      // Measured below, once this server has stopped.
-      transportFloor: { http, ratio: 0 },
-      storage: { parts: 0, cpuSeconds: 0, partsPerCpuSecond: 0 },
-      ceiling: { cores: 0, encoderUs: 0, transportUs: 0, storageUs: 0, ratio: 0 },
+      transportFloor: { http: floor, ratio: round(floor.partsPerSecond / encoderRate, 3) },
+      storage,
+      ceiling: ceiling(availableParallelism(), encoderCpuRate, floor.serverCpuSeconds + floor.clientCpuSeconds, floor.parts, storage),
       cpuRatio: round(cpuRatio, 3),
       memory: { ...memory, peakRssMiB: round(memory.peakRssBytes / MiB, 1), rssMiB: round(memory.rssBytes / MiB, 1) },
       complete,
       ratioPass: http.documentsIndexed > 0 && Object.keys(http.failures).length === 0 && ratio >= RATIO_TARGET,
-      seconds: 0,
+      seconds: round((performance.now() - t0) / 1000, 1),
+      ...(profile ? { profile } : {}),
     };
-    await setup.close();
-    await stopServer(server, options.cpuProfile ? 30_000 : 5_000);
-    if (options.cpuProfile) {
-      const file = existsSync(PROFILE_DIR)
-        ? readdirSync(PROFILE_DIR).find((f) => f.includes(`.${pid}.0.`) && f.endsWith('.cpuprofile')) // thread 0: the main thread
-        : undefined;
-      if (file) result.profile = summarizeProfile(join(PROFILE_DIR, file), 15, window);
-      else log(`  ${set.name}: no CPU profile found for server pid ${pid}`);
-    }
-    log(`  ${set.name}: the same documents against the transport floor...`);
-    const floor = await transportFloorRun(set, options.concurrency, budget);
-    result.transportFloor = { http: floor, ratio: round(floor.partsPerSecond / encoderRate, 3) };
-    log(`  ${set.name}: the same documents into SQLite alone...`);
-    result.storage = await storagePass(set, options.concurrency);
-    result.ceiling = ceiling(availableParallelism(), encoderCpuRate, floor.serverCpuSeconds + floor.clientCpuSeconds, floor.parts, result.storage);
-    result.seconds = round((performance.now() - t0) / 1000, 1);
-    return result;
   } catch (err) {
     if (server.stderr()) log(`  server stderr:\n${server.stderr()}`);
     throw err;
@@ -347,8 +345,8 @@ export function formatIndexing(r: IndexingReport): string[] {
       `    HTTP                ${String(h.partsPerSecond).padStart(9)} parts/s   ${String(h.partsPerServerCpuSecond).padStart(9)} parts/CPU-s   ` +
         `${counted} in ${h.seconds} s, ${h.documentsPerSecond} docs/s, p50 ${h.latencyP50Ms} ms, p99 ${h.latencyP99Ms} ms`,
       `    CPU over the run    server ${h.serverCpuSeconds} s (main thread ${h.serverMainThreadCpuSeconds} s, ` +
-        `${round((100 * h.serverMainThreadCpuSeconds) / h.seconds, 0)}% of the wall time), client ${h.clientCpuSeconds} s`,
-      `    server threads      ${h.serverThreads.map(([name, s]) => `${name} ${s} s`).join(', ')}`,
+        `${round((100 * h.serverMainThreadCpuSeconds) / h.seconds, 0)}% of the wall time; other threads ` +
+        `${round(h.serverCpuSeconds - h.serverMainThreadCpuSeconds, 2)} s), client ${h.clientCpuSeconds} s`,
       `    corpus used_parts   ${s.corpusUsedParts ?? 'n/a'}` +
         (Object.keys(h.failures).length ? `   failures ${JSON.stringify(h.failures)} e.g. ${h.failureExamples.join(' | ')}` : ''),
       `    server memory       peak RSS (VmHWM) ${s.memory.peakRssMiB} MiB, RSS at the end ${s.memory.rssMiB} MiB`,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** What the bench reads about a server process from /proc (Linux), and how it rounds what it reports. */
 
@@ -30,36 +30,3 @@ export function memoryOf(pid: number): { peakRssBytes: number; rssBytes: number 
 
 export const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/**
- * User + system CPU seconds per thread name (/proc/<pid>/task/<tid>/comm) of a process so far:
- * the event loop ("node" or the process title), worker threads, V8's platform threads (GC and
- * compilers), libuv's pool. Threads that ended are missing, so compare snapshots of long-lived
- * threads only.
- */
-export function threadCpuSeconds(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return byName;
-  }
-  for (const tid of tids) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const key = tid === String(pid) ? 'main thread' : name;
-      byName.set(key, (byName.get(key) ?? 0) + statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return byName;
-}
-
-/** Per-name CPU seconds between two snapshots of threadCpuSeconds, largest first, rounded. */
-export function threadCpuDelta(before: Map<string, number>, after: Map<string, number>): Array<[string, number]> {
-  return [...after]
-    .map(([name, s]): [string, number] => [name, round(s - (before.get(name) ?? 0), 2)])
-    .filter(([, s]) => s > 0)
-    .sort((a, b) => b[1] - a[1]);
-}

@@ -60,9 +60,9 @@ const NO_VECTOR = new Float32Array(0);
 /**
  * The document's fields and its parts, checked, with NO_VECTOR for vectors and the lang each part
  * was given (else null); `lead`, the opening text to detect the others' language from, when some
- * part was given none.
+ * part was given none. Exported for the indexing bench, which stores documents without a server.
  */
-function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<NewDocument, 'parts'>; parts: StoredPart[]; lead?: string } {
+export function preparedParts(corpus: CorpusRecord, body: DocumentBody): { head: Omit<NewDocument, 'parts'>; parts: StoredPart[]; lead?: string } {
   const doc = normalizeDocument(body);
   checkMetadata(doc.metadata, corpus.filter_attributes, 'document', 'metadata');
   checkMetadataSize(doc.metadata, 'metadata');

@@ -282,24 +282,6 @@ describe('documents over HTTP', () => {
     });
   });
 
-  describe('a database locked by another process', () => {
-    it('answers 503 with Retry-After, stores nothing, and works again once the lock is gone', async () => {
-      const other = new Database(join(server.dataDir, 'quarry.db'));
-      other.exec('BEGIN IMMEDIATE');
-      let res;
-      try {
-        res = await owner.post(docs('docs'), core('while-locked', ['Written while another process held the lock.']));
-      } finally {
-        other.exec('ROLLBACK');
-        other.close();
-      }
-      expectError(res, 503);
-      expect(res.headers['retry-after']).toBe('1');
-      expectError(await owner.get(doc('docs', 'while-locked')), 404, 'NotFoundError');
-      await add(owner, 'docs', core('while-locked', ['Written once the lock was gone.']));
-    }, 20_000);
-  });
-
   describe('who may write', () => {
     it('a disabled corpus refuses document writes (403) and still serves reads', async () => {
       await add(owner, 'switch', core('before', ['Written while enabled.']));

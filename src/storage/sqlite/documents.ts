@@ -136,8 +136,15 @@ export class SqliteDocuments implements DocumentRepository {
     this.writeGroup = db.transaction((docs: NewDocument[], outcomes: Outcome[], began: () => void) => {
       began();
       for (const doc of docs) {
-        const refused = this.refusal(doc);
-        outcomes.push(refused ? { error: refused } : { record: this.insertDocument(doc) });
+        // The corpus's vector size, fixed by its first document with parts (null before).
+        const size = this.corpusDims.get(doc.corpus_id) ?? null;
+        const refused = this.refusal(doc, size);
+        if (refused) {
+          outcomes.push({ error: refused });
+          continue;
+        }
+        if (size === null && doc.parts.length > 0) this.fixDims.run(doc.parts[0]!.vector.length, doc.corpus_id);
+        outcomes.push({ record: this.insertDocument(doc) });
       }
     }).immediate;
   }
@@ -206,11 +213,11 @@ export class SqliteDocuments implements DocumentRepository {
   }
 
   /** Why the document cannot be stored, checked before any of its rows is written; else undefined. */
-  private refusal(doc: NewDocument): QuarryError | undefined {
+  private refusal(doc: NewDocument, corpusSize: number | null): QuarryError | undefined {
     if (this.byId.get(doc.corpus_id, doc.doc_id)) return conflict(`A document with id '${doc.doc_id}' already exists in this corpus`);
     const dims = doc.parts[0]?.vector.length;
     if (dims === undefined) return undefined;
-    const fixed = this.corpusDims.get(doc.corpus_id) ?? dims;
+    const fixed = corpusSize ?? dims;
     const wrong = doc.parts.find((p) => p.vector.length !== fixed);
     if (!wrong) return undefined;
     return invalidField('document', `the corpus holds ${fixed}-dimensional vectors; its encoder now gives ${wrong.vector.length}`);
@@ -218,8 +225,6 @@ export class SqliteDocuments implements DocumentRepository {
 
   /** Writes a document that passed `refusal`; throws only on a failing statement. */
   private insertDocument(doc: NewDocument): DocumentRecord {
-    const dims = doc.parts[0]?.vector.length;
-    if (dims !== undefined) this.fixDims.run(dims, doc.corpus_id);
     const metadataJson = JSON.stringify(doc.metadata);
     const partMetadata = doc.parts.map((p) => JSON.stringify(p.metadata));
     const title = doc.title ?? '';
